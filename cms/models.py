@@ -1,0 +1,511 @@
+"""Wagtail pages: home, counties, cooperation projects, labor posts, campaigns, news.
+
+One page type does one job; parent and subpage types are explicit.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from phonenumber_field.modelfields import PhoneNumberField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from cms.blocks import RICH_TEXT_FEATURES, BodyBlock, DocumentBlock
+
+PAGE_SIZE = 12
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+class HomePage(Page):
+    """The platform's front page (首页)."""
+
+    hero_title = models.CharField(_("hero title"), max_length=120, blank=True)
+    hero_text = models.TextField(_("hero text"), blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("hero_title"),
+        FieldPanel("hero_text"),
+        FieldPanel("body"),
+    ]
+    subpage_types = [
+        "cms.CountyIndexPage",
+        "cms.ProjectIndexPage",
+        "cms.LaborPostIndexPage",
+        "cms.CampaignIndexPage",
+        "cms.NewsIndexPage",
+        "cms.StandardPage",
+    ]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+        from products.selectors import featured_products
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            featured_counties=selectors.featured_county_pages(limit=6),
+            products=featured_products(limit=8),
+            projects=selectors.live_projects()[:4],
+            labor_posts=selectors.open_labor_posts()[:5],
+            campaign=selectors.current_campaign(),
+            news=selectors.latest_news(limit=4),
+        )
+        return context
+
+
+class StandardPage(Page):
+    """A plain content page (about, policy, help)."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    subpage_types = ["cms.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+# --------------------------------------------------------------------------- counties
+
+
+class CountyIndexPage(Page):
+    """All assisted counties, grouped by prefecture (帮扶县)."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.CountyPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("county index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["county_pages"] = (
+            CountyPage.objects.child_of(self).live().select_related("county", "image").order_by("county__prefecture", "title")
+        )
+        return context
+
+
+class CountyPage(Page):
+    """One assisted county's story, with its cooperatives, products, projects and jobs pulled live."""
+
+    county = models.OneToOneField(
+        "partner.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="page"
+    )
+    intro = models.TextField(_("introduction"), blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("county"),
+        FieldPanel("intro"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["cms.CountyIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("county page")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+        from products.selectors import county_products
+
+        context = super().get_context(request, *args, **kwargs)
+        county = self.county
+        context.update(
+            cooperatives=county.cooperatives.filter(is_active=True).order_by("name"),
+            products=county_products(county=county, limit=12),
+            projects=selectors.live_projects().filter(counties=county)[:6],
+            labor_posts=selectors.open_labor_posts().filter(home_counties=county)[:6],
+        )
+        return context
+
+
+# --------------------------------------------------------------------------- projects
+
+
+class CooperationForm(models.TextChoices):
+    """The eight forms of 粤桂协作."""
+
+    INDUSTRY = "industry", _("Industrial cooperation")
+    LABOR = "labor", _("Labor cooperation")
+    CONSUMPTION = "consumption", _("Consumption cooperation")
+    TALENT = "talent", _("Talent cooperation")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure cooperation")
+    SOCIAL = "social", _("Social undertakings cooperation")
+    SOCIAL_FORCES = "social_forces", _("Social forces cooperation")
+    REGIONAL = "regional", _("Regional strategy cooperation")
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ONGOING = "ongoing", _("Under way")
+    COMPLETED = "completed", _("Completed")
+
+
+class ProjectIndexPage(Page):
+    """Cooperation projects (协作项目), filterable by form, county, status and year."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.ProjectPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("project index page")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        projects = selectors.live_projects().child_of(self)
+        form = request.GET.get("form")
+        status = request.GET.get("status")
+        if form in CooperationForm.values:
+            projects = projects.filter(cooperation_form=form)
+        if status in ProjectStatus.values:
+            projects = projects.filter(status=status)
+        context.update(
+            projects=paginate(request, projects),
+            forms=CooperationForm.choices,
+            statuses=ProjectStatus.choices,
+            selected_form=form,
+            selected_status=status,
+        )
+        return context
+
+
+class ProjectPage(Page):
+    """One cooperation project (协作项目) between Guangdong and Guangxi."""
+
+    cooperation_form = models.CharField(_("form of cooperation"), max_length=20, choices=CooperationForm.choices)
+    guangdong_side = models.CharField(_("Guangdong side"), max_length=128, help_text=_("City, district or enterprise."))
+    counties = ParentalManyToManyField("partner.County", verbose_name=_("Guangxi counties"), blank=True)
+    funding_wan = models.DecimalField(_("funding (10,000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.ONGOING)
+    jobs_created = models.PositiveIntegerField(_("jobs created"), default=0)
+    households_linked = models.PositiveIntegerField(_("households linked"), default=0)
+    summary = models.TextField(_("summary"))
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    products = ParentalManyToManyField("catalogue.Product", verbose_name=_("products sold"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("cooperation_form"), FieldPanel("status")]),
+        FieldPanel("guangdong_side"),
+        FieldPanel("counties"),
+        FieldRowPanel([FieldPanel("funding_wan"), FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldRowPanel([FieldPanel("jobs_created"), FieldPanel("households_linked")]),
+        FieldPanel("summary"),
+        FieldPanel("image"),
+        FieldPanel("body"),
+        InlinePanel("updates", label=_("progress updates")),
+        FieldPanel("products"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("guangdong_side")]
+    parent_page_types = ["cms.ProjectIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("cooperation project")
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+
+
+class ProjectUpdate(Orderable):
+    """A dated progress update (进展) of a project."""
+
+    page = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(_("date"))
+    text = models.TextField(_("text"))
+
+    panels = [FieldPanel("date"), FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("progress update")
+
+
+# --------------------------------------------------------------------------- labor posts
+
+
+@register_snippet
+class Employer(index.Indexed, models.Model):
+    """A Guangdong employer posting jobs (用人单位)."""
+
+    name = models.CharField(_("name"), max_length=128)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    city = models.CharField(_("city"), max_length=32)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=64)
+    contact_phone = PhoneNumberField(_("contact phone"), region="CN")
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("credit_code"),
+        FieldRowPanel([FieldPanel("city"), FieldPanel("address")]),
+        FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_phone")]),
+        FieldPanel("description"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PayUnit(models.TextChoices):
+    MONTH = "month", _("per month")
+    DAY = "day", _("per day")
+    HOUR = "hour", _("per hour")
+    PIECE = "piece", _("per piece")
+
+
+class BoardLodging(models.TextChoices):
+    BOTH = "both", _("Board and lodging provided")
+    LODGING = "lodging", _("Lodging provided")
+    BOARD = "board", _("Meals provided")
+    NONE = "none", _("Neither provided")
+
+
+class Sector(models.TextChoices):
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    ELECTRONICS = "electronics", _("Electronics")
+    CONSTRUCTION = "construction", _("Construction")
+    LOGISTICS = "logistics", _("Logistics")
+    SERVICES = "services", _("Services and catering")
+    AGRICULTURE = "agriculture", _("Agriculture")
+    CARE = "care", _("Domestic and care work")
+
+
+GUANGDONG_CITIES = [
+    "广州市", "深圳市", "珠海市", "汕头市", "佛山市", "韶关市", "湛江市", "肇庆市", "江门市", "茂名市", "惠州市",
+    "梅州市", "汕尾市", "河源市", "阳江市", "清远市", "东莞市", "中山市", "潮州市", "揭阳市", "云浮市",
+]  # fmt: skip
+
+
+class LaborPostIndexPage(Page):
+    """Jobs in Guangdong for rural workers (劳务协作岗位), with filters."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.LaborPostPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("labor post index page")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        posts = selectors.open_labor_posts().child_of(self)
+        city = request.GET.get("city")
+        sector = request.GET.get("sector")
+        if city in GUANGDONG_CITIES:
+            posts = posts.filter(work_city=city)
+        if sector in Sector.values:
+            posts = posts.filter(sector=sector)
+        if request.GET.get("lodging") == "1":
+            posts = posts.exclude(board_lodging=BoardLodging.NONE)
+        context.update(
+            posts=paginate(request, posts, per_page=20),
+            cities=GUANGDONG_CITIES,
+            sectors=Sector.choices,
+            selected_city=city,
+            selected_sector=sector,
+            selected_lodging=request.GET.get("lodging") == "1",
+        )
+        return context
+
+
+class LaborPostPage(Page):
+    """One job post (招聘岗位) with every field the recruitment rules require."""
+
+    employer = models.ForeignKey(Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="posts")
+    job_title = models.CharField(_("job title"), max_length=64)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    openings = models.PositiveIntegerField(_("number of openings"))
+    requirements = models.TextField(_("requirements"))
+    job_content = models.TextField(_("job content"))
+    work_city = models.CharField(_("work city"), max_length=16, choices=[(c, c) for c in GUANGDONG_CITIES])
+    work_location = models.CharField(_("work location"), max_length=255)
+    pay_min = models.DecimalField(_("minimum pay"), max_digits=9, decimal_places=2)
+    pay_max = models.DecimalField(_("maximum pay"), max_digits=9, decimal_places=2)
+    pay_unit = models.CharField(_("pay unit"), max_length=8, choices=PayUnit.choices, default=PayUnit.MONTH)
+    board_lodging = models.CharField(
+        _("board and lodging"), max_length=10, choices=BoardLodging.choices, default=BoardLodging.BOTH
+    )
+    organised_transport = models.BooleanField(_("organised point-to-point transport"), default=False)
+    for_poverty_alleviated = models.BooleanField(_("for poverty-alleviated workers"), default=True)
+    for_low_income = models.BooleanField(_("for rural low-income people"), default=False)
+    home_counties = ParentalManyToManyField(
+        "partner.County", verbose_name=_("recruiting from counties"), blank=True, related_name="labor_posts"
+    )
+    campaign = models.ForeignKey(
+        "cms.CampaignPage", verbose_name=_("campaign"), null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("employer"),
+        FieldRowPanel([FieldPanel("job_title"), FieldPanel("sector"), FieldPanel("openings")]),
+        FieldPanel("requirements"),
+        FieldPanel("job_content"),
+        FieldRowPanel([FieldPanel("work_city"), FieldPanel("work_location")]),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("pay_min"), FieldPanel("pay_max"), FieldPanel("pay_unit")])], heading=_("Basic pay")
+        ),
+        FieldRowPanel([FieldPanel("board_lodging"), FieldPanel("organised_transport")]),
+        FieldRowPanel([FieldPanel("for_poverty_alleviated"), FieldPanel("for_low_income")]),
+        FieldPanel("home_counties"),
+        FieldPanel("campaign"),
+        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("job_title"), index.SearchField("job_content")]
+    parent_page_types = ["cms.LaborPostIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("labor post")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = _("'Valid until' cannot be before 'valid from'.")
+        if self.pay_min is not None and self.pay_max is not None and self.pay_max < self.pay_min:
+            errors["pay_max"] = _("The maximum pay cannot be below the minimum pay.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_open(self) -> bool:
+        return self.valid_until >= timezone.localdate()
+
+
+# --------------------------------------------------------------------------- campaigns and news
+
+
+class CampaignIndexPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.CampaignPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("campaign index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["campaigns"] = CampaignPage.objects.child_of(self).live().order_by("-start_date")
+        return context
+
+
+class CampaignPage(Page):
+    """A recruitment campaign (春风行动, 就业援助月, 金秋招聘月) with its date window."""
+
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    intro = models.TextField(_("introduction"))
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    parent_page_types = ["cms.CampaignIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("campaign")
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["posts"] = selectors.open_labor_posts().filter(campaign=self)[:50]
+        return context
+
+
+class NewsIndexPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.NewsPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("news index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = paginate(request, NewsPage.objects.child_of(self).live().order_by("-date", "-pk"))
+        return context
+
+
+class NewsPage(Page):
+    """News or a policy notice (新闻, 政策), with attached documents."""
+
+    date = models.DateField(_("date"), default=timezone.localdate)
+    intro = models.TextField(_("summary"))
+    body = RichTextField(_("body"), features=RICH_TEXT_FEATURES, blank=True)
+    documents = StreamField(
+        [("document", DocumentBlock())], verbose_name=_("documents"), blank=True
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("documents"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["cms.NewsIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("news article")

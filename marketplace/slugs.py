@@ -1,0 +1,9 @@
+"""Slugs for Chinese names: pinyin instead of Django's ``u666eu6d31`` escapes."""
+
+from django.utils.text import slugify
+from pypinyin import lazy_pinyin
+
+
+def pinyin_slugify(value: str) -> str:
+    """普洱茶 → ``pu-er-cha``; Latin text is slugified as usual."""
+    return slugify("-".join(lazy_pinyin(str(value), errors="default"))) or "item"

@@ -1,0 +1,158 @@
+"""Cooperatives (Oscar's partners), the counties they come from, and their certificates.
+
+Oscar partner fork: our classes first, Oscar's ``import *`` last.
+"""
+
+import datetime
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.partner.abstract_models import AbstractPartner
+from phonenumber_field.modelfields import PhoneNumberField
+
+
+class AssistanceLevel(models.TextChoices):
+    """Key-assistance level of a county (乡村振兴重点帮扶县)."""
+
+    NATIONAL = "national", _("National key-assistance county")
+    REGIONAL = "regional", _("Autonomous-region key-assistance county")
+    FORMER_POVERTY = "former_poverty", _("Former poverty county")
+    NONE = "none", _("Not assisted")
+
+
+class County(models.Model):
+    """An assisted Guangxi county (帮扶县) and its Guangdong partner (粤桂结对)."""
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    slug = models.SlugField(_("pinyin"), max_length=64, unique=True)
+    prefecture = models.CharField(_("prefecture"), max_length=64)
+    division_code = models.CharField(
+        _("administrative division code"),
+        max_length=6,
+        blank=True,
+        help_text=_("Six digits, as in the unified social credit code (Guangxi codes begin with 45)."),
+    )
+    assistance_level = models.CharField(
+        _("key-assistance level"),
+        max_length=20,
+        choices=AssistanceLevel.choices,
+        default=AssistanceLevel.FORMER_POVERTY,
+    )
+    former_poverty_county = models.BooleanField(_("former national poverty county"), default=False)
+    delisting_batch = models.CharField(_("delisting batch"), max_length=20, blank=True)
+    border = models.BooleanField(_("border county"), default=False)
+    ethnic_autonomous = models.BooleanField(_("ethnic autonomous county"), default=False)
+    guangdong_partner = models.CharField(
+        _("Guangdong partner"), max_length=128, blank=True, help_text=_("City, district or county paired with it.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    source_confidence = models.CharField(
+        _("source confidence"),
+        max_length=12,
+        choices=[("firm", _("firm")), ("report", _("report")), ("uncertain", _("uncertain"))],
+        default="report",
+    )
+
+    class Meta:
+        ordering = ("prefecture", "name")
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_assisted(self) -> bool:
+        return self.assistance_level != AssistanceLevel.NONE
+
+
+class CooperativeKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    COOPERATIVE = "cooperative", _("Farmer cooperative")
+    FAMILY_FARM = "family_farm", _("Family farm")
+    AGENT = "agent", _("Agent trading firm")
+
+
+class Partner(AbstractPartner):
+    """A cooperative selling on the platform (供应商: 企业, 农民专业合作社, 家庭农场)."""
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=CooperativeKind.choices, default=CooperativeKind.COOPERATIVE
+    )
+    county = models.ForeignKey(
+        County,
+        verbose_name=_("registered county"),
+        on_delete=models.PROTECT,
+        related_name="cooperatives",
+        null=True,
+        blank=True,
+    )
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    households_linked = models.PositiveIntegerField(_("households linked"), default=0)
+    farmer_linkage = models.TextField(_("farmer-linkage statement"), blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=64, blank=True)
+    contact_phone = PhoneNumberField(_("contact phone"), region="CN", blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta(AbstractPartner.Meta):
+        verbose_name = _("cooperative")
+        verbose_name_plural = _("cooperatives")
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalogue:cooperative", kwargs={"code": self.code})
+
+
+class CertificationScheme(models.TextChoices):
+    GREEN_FOOD = "green_food", _("Green Food")
+    ORGANIC = "organic", _("Organic product")
+    GEOGRAPHICAL_INDICATION = "gi", _("Agricultural geographical indication")
+    SPECIALTY = "specialty", _("Famous, special, excellent and new product")
+    GBA_BASE = "gba_base", _("Greater Bay Area 'vegetable basket' base")
+    COMPLIANCE = "compliance", _("Commitment compliance certificate")
+
+
+class CertificationQuerySet(models.QuerySet):
+    def valid(self, on: datetime.date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(valid_from__lte=on).filter(models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on))
+
+
+class Certification(models.Model):
+    """A certificate held by a cooperative (绿色食品, 有机, 地理标志, 名特优新, 菜篮子, 合格证)."""
+
+    scheme = models.CharField(_("scheme"), max_length=20, choices=CertificationScheme.choices)
+    number = models.CharField(_("certificate number"), max_length=64)
+    holder = models.ForeignKey(
+        Partner, verbose_name=_("holder"), on_delete=models.CASCADE, related_name="certifications"
+    )
+    issuer = models.CharField(_("issuer"), max_length=128, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty for long-term."))
+    verified = models.BooleanField(_("verified by staff"), default=False)
+
+    objects = CertificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("scheme", "number")
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "number"], name="certification_unique_scheme_number"),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("valid_from")),
+                name="certification_valid_until_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()} {self.number}"
+
+    def is_valid_on(self, day: datetime.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)
+
+
+from oscar.apps.partner.models import *  # noqa: E402,F401,F403

@@ -1,0 +1,25 @@
+import oscar.apps.catalogue.apps as apps
+from django.urls import path
+
+
+class CatalogueConfig(apps.CatalogueConfig):
+    """Oscar catalogue fork: certified products with origin county and storage type."""
+
+    name = "products"
+
+    def ready(self):
+        super().ready()
+        from oscar.apps.analytics import receivers as analytics_receivers
+        from oscar.apps.catalogue.signals import product_viewed
+
+        from products import views
+
+        # Oscar counts every product view with a database write; a plain page
+        # view must not write, so view statistics are left to the statistics work.
+        product_viewed.disconnect(analytics_receivers.receive_product_view)
+        self.cooperative_view = views.CooperativeView
+
+    def get_urls(self):
+        urls = super().get_urls()
+        urls += [path("cooperative/<slug:code>/", self.cooperative_view.as_view(), name="cooperative")]
+        return self.post_process_urls(urls)

@@ -1,0 +1,142 @@
+"""Storefront views of the catalogue, listed straight from the database.
+
+Oscar's own browse and category pages are Haystack searches: with the simple
+backend they list nothing, with Whoosh they cost over a hundred queries per page.
+These views keep Oscar's URLs and names and read through ``products.selectors``
+so a page costs the same number of queries whatever the catalogue's size.
+"""
+
+from urllib.parse import unquote
+
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, TemplateView
+from oscar.apps.catalogue import views as oscar_views
+from oscar.core.loading import get_model
+
+from products import selectors
+from products.models import StorageType
+
+Category = get_model("catalogue", "Category")
+County = get_model("partner", "County")
+Partner = get_model("partner", "Partner")
+CertificationScheme = get_model("partner", "Certification").scheme.field.choices
+
+
+class ProductListMixin:
+    """Filters shared by the catalogue, category and cooperative pages."""
+
+    template_name = "oscar/catalogue/browse.html"
+    paginate_by = 24
+
+    def base_queryset(self):
+        return selectors.browsable_products()
+
+    def filtered_queryset(self):
+        queryset = self.base_queryset()
+        params = self.request.GET
+        self.selected = {}
+        if county := params.get("county"):
+            queryset = queryset.filter(origin_county__slug=county)
+            self.selected["county"] = county
+        if scheme := params.get("cert"):
+            if scheme in dict(CertificationScheme):
+                queryset = selectors.with_valid_certification(queryset, scheme=scheme)
+                self.selected["cert"] = scheme
+        if storage := params.get("storage"):
+            if storage in StorageType.values:
+                queryset = queryset.filter(storage_type=storage)
+                self.selected["storage"] = storage
+        return queryset
+
+    def paginate(self, queryset):
+        paginator = Paginator(queryset, self.paginate_by)
+        try:
+            return paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage:
+            raise Http404(_("That page does not exist.")) from None
+
+    def listing_context(self):
+        page = self.paginate(self.filtered_queryset())
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            "products": page.object_list,
+            "page_obj": page,
+            "paginator": page.paginator,
+            "query_without_page": query.urlencode(),
+            "counties": selectors.counties_with_products(),
+            "schemes": CertificationScheme,
+            "storage_types": StorageType.choices,
+            "selected": self.selected,
+            "category_tree": selectors.category_tree(),
+        }
+
+
+class CatalogueView(ProductListMixin, TemplateView):
+    """All listed products (商城), filterable by county, certification and storage."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.listing_context())
+        context["summary"] = _("All products")
+        return context
+
+
+class ProductCategoryView(ProductListMixin, TemplateView):
+    """Products of one category and its sub-categories."""
+
+    def get(self, request, *args, **kwargs):
+        self.category = get_object_or_404(Category, pk=kwargs["pk"])
+        expected = self.category.get_absolute_url()
+        if unquote(expected) != unquote(request.path):
+            return HttpResponsePermanentRedirect(expected)
+        return super().get(request, *args, **kwargs)
+
+    def base_queryset(self):
+        return selectors.browsable_products().filter(
+            categories__in=self.category.get_descendants_and_self()
+        ).distinct()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.listing_context())
+        context["category"] = self.category
+        context["summary"] = self.category.name
+        return context
+
+
+class CooperativeView(ProductListMixin, DetailView):
+    """A cooperative's profile (合作社): county, farmer linkage, its products."""
+
+    template_name = "oscar/catalogue/cooperative.html"
+    context_object_name = "cooperative"
+    slug_field = "code"
+    slug_url_kwarg = "code"
+
+    def get_queryset(self):
+        return Partner.objects.filter(is_active=True).select_related("county")
+
+    def base_queryset(self):
+        return selectors.browsable_products().filter(stockrecords__partner=self.object).distinct()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.listing_context())
+        context["certifications"] = selectors.valid_certifications_of(self.object)
+        context["summary"] = self.object.name
+        return context
+
+
+class ProductDetailView(oscar_views.ProductDetailView):
+    """Oscar's product page, with everything it shows fetched up front."""
+
+    def get_queryset(self):
+        return selectors.product_for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cooperative"] = selectors.cooperative_of(self.object)
+        return context
