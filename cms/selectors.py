@@ -1,8 +1,10 @@
 """Reads for the CMS pages. Each returns a queryset shaped for its template."""
 
+from django.db.models import Case, When
 from django.utils import timezone
 
 from cms.models import CampaignPage, CountyPage, LaborPostPage, NewsPage, ProjectPage
+from partners.models import AssistanceLevel
 
 
 def live_projects():
@@ -32,11 +34,17 @@ def current_campaign():
 
 
 def featured_county_pages(*, limit: int):
-    """County pages of national key-assistance counties first."""
+    """County pages an editor illustrated first, then national key-assistance counties."""
+    rank = Case(
+        When(image__isnull=False, then=0),
+        When(county__assistance_level=AssistanceLevel.NATIONAL, then=1),
+        default=2,
+    )
     return (
         CountyPage.objects.live()
         .select_related("county", "image")
-        .order_by("county__assistance_level", "county__prefecture", "title")[:limit]
+        .annotate(rank=rank)
+        .order_by("rank", "county__prefecture", "title")[:limit]
     )
 
 

@@ -60,13 +60,10 @@ class ProductListMixin:
 
     def listing_context(self):
         page = self.paginate(self.filtered_queryset())
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return {
             "products": page.object_list,
             "page_obj": page,
             "paginator": page.paginator,
-            "query_without_page": query.urlencode(),
             "counties": selectors.counties_with_products(),
             "schemes": CertificationScheme,
             "storage_types": StorageType.choices,

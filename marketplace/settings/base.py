@@ -311,7 +311,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO", "propagate": True}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO", "propagate": True},
+        "django_tasks": {"level": "WARNING", "propagate": True},
+    },
 }
 
 # --------------------------------------------------------------------------- platform

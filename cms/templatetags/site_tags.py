@@ -1,0 +1,80 @@
+"""Template helpers for the site chrome: language links and locale-aware page URLs."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+
+register = template.Library()
+
+
+def _with_language_prefix(url: str, language: str) -> str:
+    """Put ``url`` (a path of the default language) under ``language``'s prefix."""
+    if language == settings.LANGUAGE_CODE or not url.startswith("/") or url.startswith(f"/{language}/"):
+        return url
+    return f"/{language}{url}"
+
+
+def _strip_language_prefix(path: str) -> str:
+    for code, _name in settings.LANGUAGES:
+        prefix = f"/{code}/"
+        if path.startswith(prefix):
+            return path[len(prefix) - 1 :]
+    return path
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The current page in every language: a list of (code, name, url, is_current)."""
+    request = context.get("request")
+    path = request.get_full_path() if request else "/"
+    current = translation.get_language()
+    neutral = _strip_language_prefix(path)
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = translate_url(path, code)
+        if url == path and code != current:
+            url = _with_language_prefix(neutral, code)
+        links.append({"code": code, "name": name, "url": url, "current": code == current})
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def page_link(context, page):
+    """URL of ``page`` in the visitor's language: its translation if one exists,
+    else the original page served under the current language's prefix."""
+    if page is None:
+        return ""
+    request = context.get("request")
+    localized = page.localized
+    url = localized.get_url(request=request) or ""
+    return _with_language_prefix(url, translation.get_language())
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """Live children of the site's home page marked "show in menus", in tree order."""
+    from wagtail.models import Site
+
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return []
+    root = site.root_page.localized
+    return list(root.get_children().live().in_menu().only("id", "title", "url_path", "locale_id", "path"))
+
+
+@register.filter
+def json_ld(value) -> str:
+    """Serialise ``value`` for a ``<script type="application/ld+json">`` block.
+
+    ``<``, ``>`` and ``&`` are escaped as in Django's ``json_script`` so that no
+    field can close the script element.
+    """
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.utils.html import _json_script_escapes
+    from django.utils.safestring import mark_safe
+
+    return mark_safe(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_json_script_escapes))

@@ -1,0 +1,327 @@
+"""Seed the demo: idempotent, keyed on natural keys, so a second run changes nothing."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from oscar.apps.catalogue.categories import create_from_breadcrumbs
+from oscar.core.loading import get_model
+from pypinyin import lazy_pinyin
+from wagtail.images.models import Image as WagtailImage
+from wagtail.models import Page, Site
+
+from cms.models import (
+    CampaignIndexPage,
+    CampaignPage,
+    CountyIndexPage,
+    CountyPage,
+    Employer,
+    HomePage,
+    LaborPostIndexPage,
+    LaborPostPage,
+    NewsIndexPage,
+    NewsPage,
+    ProjectIndexPage,
+    ProjectPage,
+    ProjectUpdate,
+    StandardPage,
+)
+from marketplace.demo import data
+from marketplace.demo.images import draw_picture
+from marketplace.slugs import pinyin_slugify
+from partners.models import Certification, County, Partner
+from partners.services import counties_import_reference
+
+Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
+ProductCategory = get_model("catalogue", "ProductCategory")
+ProductImage = get_model("catalogue", "ProductImage")
+StockRecord = get_model("partner", "StockRecord")
+
+
+def _pinyin(text: str) -> str:
+    return " ".join(lazy_pinyin(text))
+
+
+class DemoSeeder:
+    def __init__(self, stdout=None):
+        self.stdout = stdout
+        self.today = timezone.localdate()
+        self.counties: dict[str, County] = {}
+
+    def log(self, message: str) -> None:
+        if self.stdout:
+            self.stdout.write(message)
+
+    @transaction.atomic
+    def run(self) -> dict[str, int]:
+        counties_import_reference()
+        self.counties = {county.name: county for county in County.objects.all()}
+        cooperatives = self.seed_cooperatives()
+        products = self.seed_products(cooperatives)
+        self.seed_pages(products)
+        self.seed_users(cooperatives)
+        return self.counts()
+
+    # ------------------------------------------------------------------ catalogue
+    def seed_cooperatives(self) -> dict[str, Partner]:
+        cooperatives = {}
+        for code, name, county, kind, households, linkage in data.COOPERATIVES:
+            partner, _ = Partner.objects.get_or_create(
+                code=code,
+                defaults={
+                    "name": name,
+                    "kind": kind,
+                    "county": self.counties[county],
+                    "households_linked": households,
+                    "farmer_linkage": linkage,
+                    "description": f"{name}位于{county}。本条为演示数据。",
+                    "contact_name": "联系人",
+                },
+            )
+            cooperatives[code] = partner
+        self.log(f"Cooperatives: {len(cooperatives)}")
+        return cooperatives
+
+    def _certificate(self, partner: Partner, scheme: str, index: int) -> Certification:
+        issuer, years = data.CERTIFICATE_ISSUERS[scheme]
+        valid_from = self.today - datetime.timedelta(days=200)
+        valid_until = None if years is None else valid_from + datetime.timedelta(days=365 * years - 1)
+        yy = valid_from.strftime("%y")
+        number = {
+            "green_food": f"GF45{index:04d}{yy}{index:04d}",
+            "organic": f"1052OP{yy}{index:06d}",
+            "gi": f"AGI{index + 2000:05d}",
+            "specialty": f"MTYX{yy}{index:04d}",
+            "gba_base": f"GBA-{valid_from.year}-{index:03d}",
+            "compliance": f"HGZ-{partner.code.upper()}",
+        }[scheme]
+        certificate, _ = Certification.objects.get_or_create(
+            scheme=scheme,
+            holder=partner,
+            defaults={
+                "number": number,
+                "issuer": issuer,
+                "valid_from": valid_from,
+                "valid_until": valid_until,
+                "verified": True,
+            },
+        )
+        return certificate
+
+    def seed_products(self, cooperatives: dict[str, Partner]) -> dict[str, Product]:
+        product_class, _ = ProductClass.objects.get_or_create(
+            slug="farm-produce", defaults={"name": "农产品", "requires_shipping": True, "track_stock": True}
+        )
+        categories = {name: create_from_breadcrumbs(name) for name in data.CATEGORIES}
+        products = {}
+        for index, row in enumerate(data.PRODUCTS, start=1):
+            upc, title, category, coop_code, price, stock, storage, shelf_life, spec, schemes = row
+            partner = cooperatives[coop_code]
+            product = Product.objects.filter(upc=upc).first()
+            if product is None:
+                product = Product.objects.create(
+                    upc=upc,
+                    title=title,
+                    product_class=product_class,
+                    structure=Product.STANDALONE,
+                    is_public=True,
+                    description=f"{title}，产自{partner.county.name}，由{partner.name}供货。规格：{spec}。",
+                    origin_county=partner.county,
+                    storage_type=storage,
+                    shelf_life_days=shelf_life,
+                    specification=spec,
+                    traceability_code=f"GX-{upc}-{self.today:%Y}",
+                )
+                ProductCategory.objects.create(product=product, category=categories[category])
+                picture = draw_picture(title, subtitle=partner.county.name, theme=category, fallback_text=_pinyin(title))
+                ProductImage.objects.create(
+                    product=product, display_order=0, original=ContentFile(picture, name=f"{upc.lower()}.jpg")
+                )
+                StockRecord.objects.create(
+                    product=product,
+                    partner=partner,
+                    partner_sku=upc,
+                    price_currency="CNY",
+                    price=Decimal(price),
+                    num_in_stock=stock,
+                )
+                product.certifications.set([self._certificate(partner, scheme, index) for scheme in schemes])
+            products[upc] = product
+        self.log(f"Products: {len(products)}")
+        return products
+
+    # ------------------------------------------------------------------ pages
+    def _child(self, parent: Page, model, slug: str, **fields):
+        existing = parent.get_children().filter(slug=slug).first()
+        if existing is not None:
+            return existing.specific
+        m2m = {key: fields.pop(key) for key in list(fields) if key in ("counties", "home_counties", "products")}
+        page = model(slug=slug, **fields)
+        for key, values in m2m.items():
+            getattr(page, key).set(values)
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+        return page
+
+    def _image(self, title: str, theme: str = "") -> WagtailImage:
+        image = WagtailImage.objects.filter(title=title).first()
+        if image is None:
+            picture = draw_picture(title, theme=theme, size=(960, 540), fallback_text=_pinyin(title))
+            image = WagtailImage(title=title, file=ContentFile(picture, name=f"{pinyin_slugify(title)[:40]}.jpg"))
+            image.save()
+        return image
+
+    def seed_pages(self, products: dict[str, Product]) -> None:
+        home = HomePage.objects.first()
+        if home is None:  # the data migration creates it; recreate if someone deleted it
+            root = Page.get_first_root_node()
+            home = root.add_child(instance=HomePage(title="粤桂协作消费帮扶平台", slug="home"))
+            Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
+
+        counties_index = self._child(
+            home, CountyIndexPage, "counties", title="帮扶县", show_in_menus=True,
+            intro="广西33个原国家扶贫开发工作重点县，其中20个为国家乡村振兴重点帮扶县。",
+        )  # fmt: skip
+        projects_index = self._child(
+            home, ProjectIndexPage, "projects", title="协作项目", show_in_menus=True,
+            intro="粤桂协作在产业、劳务、消费、人才、基础设施、社会事业、社会力量与区域战略八个方面的项目。",
+        )  # fmt: skip
+        jobs_index = self._child(
+            home, LaborPostIndexPage, "jobs", title="广东岗位", show_in_menus=True,
+            intro="广东用人单位面向脱贫劳动力和农村低收入人口发布的岗位，均已审核。",
+        )  # fmt: skip
+        campaigns_index = self._child(
+            home, CampaignIndexPage, "campaigns", title="招聘活动", show_in_menus=True,
+            intro="春风行动、就业援助月、金秋招聘月等活动。",
+        )  # fmt: skip
+        news_index = self._child(home, NewsIndexPage, "news", title="新闻与政策", show_in_menus=True)
+        self._child(
+            home, StandardPage, "about", title="关于平台", show_in_menus=True,
+            intro="本平台服务粤桂协作：广东买家与预算单位采购广西帮扶县认证农产品，广东企业发布岗位，协作项目公开可查。",
+        )  # fmt: skip
+
+        for county in self.counties.values():
+            featured = county.name in {"巴马瑶族自治县", "田东县", "凌云县", "三江侗族自治县", "融安县", "昭平县"}
+            self._child(
+                counties_index,
+                CountyPage,
+                county.slug,
+                title=county.name,
+                county=county,
+                intro=f"{county.name}隶属{county.prefecture}，粤桂协作结对城市为{county.guangdong_partner or '待补充'}。",
+                image=self._image(f"{county.name}风光", theme="茶叶") if featured else None,
+            )
+
+        for slug, title, form, side, county_names, funding, status, jobs, households, summary, upcs, updates in data.PROJECTS:
+            existed = projects_index.get_children().filter(slug=slug).exists()
+            project = self._child(
+                projects_index,
+                ProjectPage,
+                slug,
+                title=title,
+                cooperation_form=form,
+                guangdong_side=side,
+                counties=[self.counties[name] for name in county_names],
+                funding_wan=Decimal(funding),
+                start_date=self.today.replace(month=1, day=1) - datetime.timedelta(days=365),
+                end_date=self.today.replace(month=12, day=31) + datetime.timedelta(days=365),
+                status=status,
+                jobs_created=jobs,
+                households_linked=households,
+                summary=summary,
+                image=self._image(title, theme="新鲜水果"),
+                products=[products[upc] for upc in upcs],
+            )
+            if not existed:
+                for position, (day, text) in enumerate(updates):
+                    ProjectUpdate.objects.create(
+                        page=project, sort_order=position, date=datetime.date.fromisoformat(day), text=text
+                    )
+
+        campaign = self._child(
+            campaigns_index,
+            CampaignPage,
+            "spring-breeze",
+            title="粤桂劳务协作春风行动",
+            start_date=self.today - datetime.timedelta(days=7),
+            end_date=self.today + datetime.timedelta(days=90),
+            intro="两地人社部门联合组织岗位对接、技能培训与“点对点”输送，帮助脱贫劳动力到广东稳岗就业。",
+        )
+
+        employers = []
+        for name, city, contact, phone in data.EMPLOYERS:
+            employer, _ = Employer.objects.get_or_create(
+                name=name, defaults={"city": city, "contact_name": contact, "contact_phone": phone}
+            )
+            employers.append(employer)
+
+        for index, row in enumerate(data.LABOR_POSTS):
+            slug, employer_index, title, sector, openings, city, location, pay_min, pay_max, unit, lodging, transport, names = row
+            self._child(
+                jobs_index,
+                LaborPostPage,
+                slug,
+                title=f"{title}（{city}）",
+                employer=employers[employer_index],
+                job_title=title,
+                sector=sector,
+                openings=openings,
+                requirements="18至50周岁，身体健康，能适应倒班；无经验可培训上岗。",
+                job_content=f"在{employers[employer_index].name}从事{title}工作，按国家规定缴纳社会保险。",
+                work_city=city,
+                work_location=location,
+                pay_min=Decimal(pay_min),
+                pay_max=Decimal(pay_max),
+                pay_unit=unit,
+                board_lodging=lodging,
+                organised_transport=transport,
+                home_counties=[self.counties[name] for name in names],
+                campaign=campaign if index % 2 == 0 else None,
+                valid_from=self.today - datetime.timedelta(days=index + 1),
+                valid_until=self.today + datetime.timedelta(days=60 + index * 5),
+            )
+
+        for position, (slug, title, intro, body) in enumerate(data.NEWS):
+            self._child(
+                news_index, NewsPage, slug, title=title, intro=intro, body=body,
+                date=self.today - datetime.timedelta(days=position * 9),
+            )  # fmt: skip
+        self.log(f"Pages: {Page.objects.count()}")
+
+    # ------------------------------------------------------------------ people
+    def seed_users(self, cooperatives: dict[str, Partner]) -> None:
+        User = get_user_model()
+        dashboard_access = Permission.objects.get(codename="dashboard_access", content_type__app_label="partner")
+        for role, email, name, group_name, flags in data.ROLE_USERS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(email=email, password=data.DEMO_PASSWORD, first_name=name)
+                if flags:
+                    User.objects.filter(pk=user.pk).update(**flags)
+            if group_name:
+                group, _ = Group.objects.get_or_create(name=group_name)
+                user.groups.add(group)
+                if role == "cooperative staff":
+                    group.permissions.add(dashboard_access)
+                    cooperatives["bama-xiangzhu"].users.add(user)
+                if role == "platform staff":
+                    user.groups.add(Group.objects.get_or_create(name="Moderators")[0])
+
+    def counts(self) -> dict[str, int]:
+        User = get_user_model()
+        return {
+            "counties": County.objects.count(),
+            "cooperatives": Partner.objects.count(),
+            "certifications": Certification.objects.count(),
+            "products": Product.objects.count(),
+            "stock records": StockRecord.objects.count(),
+            "pages": Page.objects.count(),
+            "images": WagtailImage.objects.count(),
+            "employers": Employer.objects.count(),
+            "users": User.objects.count(),
+        }
