@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Content")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Locale, Page
+        from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+        from cms import site_cache
+
+        for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
+            signal.connect(site_cache.invalidate, dispatch_uid=f"site-chrome-{id(signal)}")
+        post_delete.connect(site_cache.invalidate, sender=Page, dispatch_uid="site-chrome-page-delete")
+        post_save.connect(site_cache.invalidate, sender=Locale, dispatch_uid="site-chrome-locale-save")
+        post_delete.connect(site_cache.invalidate, sender=Locale, dispatch_uid="site-chrome-locale-delete")

@@ -25,6 +25,32 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+class SingleChildTypeRoutingMixin:
+    """Route to a child page in one query, with the relations its template shows.
+
+    Wagtail's default routing fetches the child as a plain ``Page`` and then again
+    as its specific class; index pages whose children are all of one type can do
+    both at once and ``select_related`` what the child's page needs.
+    """
+
+    child_page_model: str = ""
+    child_select_related: tuple[str, ...] = ()
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        from django.apps import apps
+        from django.http import Http404
+
+        model = apps.get_model(self.child_page_model)
+        child = (
+            model.objects.child_of(self).select_related(*self.child_select_related).filter(slug=path_components[0]).first()
+        )
+        if child is None:
+            raise Http404
+        return child.route(request, path_components[1:])
+
+
 class HomePage(Page):
     """The platform's front page (首页)."""
 
@@ -83,8 +109,11 @@ class StandardPage(Page):
 # --------------------------------------------------------------------------- counties
 
 
-class CountyIndexPage(Page):
+class CountyIndexPage(SingleChildTypeRoutingMixin, Page):
     """All assisted counties, grouped by prefecture (帮扶县)."""
+
+    child_page_model = "cms.CountyPage"
+    child_select_related = ("county", "image")
 
     intro = models.TextField(_("introduction"), blank=True)
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -165,8 +194,11 @@ class ProjectStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
-class ProjectIndexPage(Page):
+class ProjectIndexPage(SingleChildTypeRoutingMixin, Page):
     """Cooperation projects (协作项目), filterable by form, county, status and year."""
+
+    child_page_model = "cms.ProjectPage"
+    child_select_related = ("image",)
 
     intro = models.TextField(_("introduction"), blank=True)
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -318,8 +350,11 @@ GUANGDONG_CITIES = [
 ]  # fmt: skip
 
 
-class LaborPostIndexPage(Page):
+class LaborPostIndexPage(SingleChildTypeRoutingMixin, Page):
     """Jobs in Guangdong for rural workers (劳务协作岗位), with filters."""
+
+    child_page_model = "cms.LaborPostPage"
+    child_select_related = ("employer", "campaign")
 
     intro = models.TextField(_("introduction"), blank=True)
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -342,7 +377,7 @@ class LaborPostIndexPage(Page):
         if sector in Sector.values:
             posts = posts.filter(sector=sector)
         if request.GET.get("lodging") == "1":
-            posts = posts.exclude(board_lodging=BoardLodging.NONE)
+            posts = posts.filter(board_lodging__in=[BoardLodging.BOTH, BoardLodging.LODGING])
         context.update(
             posts=paginate(request, posts, per_page=20),
             cities=GUANGDONG_CITIES,

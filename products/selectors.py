@@ -65,8 +65,7 @@ def valid_certifications_of(partner):
 
 def product_for_detail() -> QuerySet:
     return _with_listing_data(Product.objects.all()).prefetch_related(
-        "categories", "attribute_values__attribute", "product_options"
-    )
+"categories", "attribute_values__attribute")
 
 
 def cooperative_of(product):

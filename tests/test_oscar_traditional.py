@@ -57,6 +57,19 @@ def merged_hant():
     return _translations(MERGED_PO)
 
 
+def is_simplified_char(ch):
+    """A CJK character that GB2312 (Simplified) has and Big5 (Traditional) lacks."""
+    return bool(CJK.match(ch)) and _encodable(ch, "gb2312") and not _encodable(ch, "cp950")
+
+
+def _encodable(ch, encoding):
+    try:
+        ch.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @cache
 def simplified_only_strings():
     """Oscar's zh_Hans msgstrs that must not show up on a Traditional page.
@@ -64,13 +77,14 @@ def simplified_only_strings():
     A Simplified msgstr counts when it differs from the merged Traditional
     msgstr of the same msgid (or that msgid has no Traditional translation) and
     contains a CJK character. Format strings are split at their placeholders so
-    the literal parts can be matched. Pieces of one character are ignored, and
-    so are pieces that the Traditional catalogue itself uses somewhere (e.g.
-    zh_Hans says 商品 for "products" where zh_Hant says 產品, but 商品 is also
-    Traditional text in other msgstrs), since they prove nothing about script.
+    the literal parts can be matched; pieces of one character are ignored.
+
+    A piece must also contain at least one Simplified-only character (in GB2312
+    but not in Big5): words written the same in both scripts, such as 清除 or 商品,
+    only differ in wording from the Traditional catalogue and legitimately appear
+    in Traditional text elsewhere on the page (project templates, other msgids).
     """
     hant = merged_hant()
-    hant_text = "\n".join(s for forms in hant.values() for s in forms)
     needles = {}
     for key, forms in oscar_hans().items():
         traditional = hant.get(key, ())
@@ -79,7 +93,7 @@ def simplified_only_strings():
                 continue
             for piece in PLACEHOLDER.split(simplified):
                 piece = piece.strip()
-                if len(piece) < 2 or not CJK.search(piece) or piece in hant_text:
+                if len(piece) < 2 or not CJK.search(piece) or not any(map(is_simplified_char, piece)):
                     continue
                 needles.setdefault(piece, key[0])
     return needles
@@ -92,7 +106,15 @@ def test_simplified_only_strings_sanity():
     assert "继续购物" in needles  # "Continue shopping"
     assert "登陆或注册" in needles  # "Login or register"
     assert "繼續購物" not in needles
-    assert "商品" not in needles
+    assert "商品" not in needles  # same in both scripts
+    assert "清除" not in needles
+
+
+def test_merged_catalogue_has_no_simplified_characters():
+    offenders = {
+        msgid: forms for (msgid, _ctx), forms in merged_hant().items() if any(map(is_simplified_char, "".join(forms)))
+    }
+    assert not offenders
 
 
 @pytest.mark.django_db
@@ -104,9 +126,7 @@ def test_oscar_page_has_no_simplified_oscar_strings(client, url):
     body = response.content.decode()
     text = html.unescape(body)
 
-    leaked = {
-        needle: msgid for needle, msgid in simplified_only_strings().items() if needle in body or needle in text
-    }
+    leaked = {needle: msgid for needle, msgid in simplified_only_strings().items() if needle in body or needle in text}
     assert not leaked, f"Oscar's Simplified Chinese on {url}: {leaked}"
 
 

@@ -39,6 +39,17 @@ def language_links(context):
     return links
 
 
+def _locale_state(request) -> tuple[dict[int, str], bool]:
+    """Locale ids to language codes, and whether the active language has any page.
+
+    Kept in the cache (cleared whenever pages are published, moved or deleted), so a
+    page full of links costs no query for them.
+    """
+    from cms.site_cache import locale_state
+
+    return locale_state(translation.get_language())
+
+
 @register.simple_tag(takes_context=True)
 def page_link(context, page):
     """URL of ``page`` in the visitor's language: its translation if one exists,
@@ -46,22 +57,21 @@ def page_link(context, page):
     if page is None:
         return ""
     request = context.get("request")
-    localized = page.localized
-    url = localized.get_url(request=request) or ""
-    return _with_language_prefix(url, translation.get_language())
+    language = translation.get_language()
+    codes, active_language_has_pages = _locale_state(request)
+    if codes.get(page.locale_id) != language and active_language_has_pages:
+        page = page.localized
+    url = page.get_url(request=request) or ""
+    return _with_language_prefix(url, language)
 
 
 @register.simple_tag(takes_context=True)
 def main_menu(context):
-    """Live children of the site's home page marked "show in menus", in tree order."""
-    from wagtail.models import Site
+    """(title, url) of the home page's live children marked "show in menus", cached per site and language."""
+    from cms.site_cache import menu_items
 
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    if site is None:
-        return []
-    root = site.root_page.localized
-    return list(root.get_children().live().in_menu().only("id", "title", "url_path", "locale_id", "path"))
+    return menu_items(request, translation.get_language()) if request is not None else []
 
 
 @register.filter

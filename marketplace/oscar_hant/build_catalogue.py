@@ -122,6 +122,7 @@ def build() -> dict[str, object]:
             "# This file is distributed under the same license as django-oscar."
         ),
         project="django-oscar",
+        msgid_bugs_address=primary.msgid_bugs_address,
         version=getattr(oscar, "__version__", None) or ".".join(map(str, oscar.VERSION[:3])),
         creation_date=primary.creation_date,
         revision_date=primary.revision_date,
@@ -177,7 +178,7 @@ def build() -> dict[str, object]:
 
     msgfmt = shutil.which("msgfmt")
     if msgfmt:
-        subprocess.run([msgfmt, "--check", "-o", str(mo_path), str(po_path)], check=True)
+        subprocess.run([msgfmt, "--check", "-o", str(mo_path), str(po_path)], check=True)  # noqa: S603
     else:  # pragma: no cover - gettext tools not installed
         with open(mo_path, "wb") as fh:
             write_mo(fh, merged)

@@ -1,9 +1,12 @@
 """Test settings: fast hashing, in-memory mail, eager tasks unless a broker is given."""
 
 from .base import *  # noqa: F401,F403
-from .base import env
+from .base import BASE_DIR, env
 
 DEBUG = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory, so that `pytest --reuse-db` can keep it between runs.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://tests")}
