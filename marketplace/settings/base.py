@@ -213,7 +213,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --------------------------------------------------------------------------- security
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Wagtail marks its own preview views SAMEORIGIN; everything else refuses framing.
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # A strict policy: every script and style is served by us. Wagtail's admin needs
@@ -284,7 +285,7 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILEMBEDS_FINDERS = []
 
 # --------------------------------------------------------------------------- Oscar
-OSCAR_SHOP_NAME = "粤桂协作消费帮扶平台"
+OSCAR_SHOP_NAME = _("Guangdong-Guangxi Cooperation Marketplace")
 OSCAR_SHOP_TAGLINE = _("Certified produce from assisted Guangxi counties")
 OSCAR_HOMEPAGE = "/"
 OSCAR_DEFAULT_CURRENCY = "CNY"
@@ -321,3 +322,5 @@ LOGGING = {
 
 # --------------------------------------------------------------------------- platform
 HEALTHZ_TIMEOUT_SECONDS = 2
+# seed_demo creates accounts with a published password: never in production.
+DEMO_DATA_ALLOWED = True

@@ -18,6 +18,7 @@ def required(name: str) -> str:
 
 
 DEBUG = False
+DEMO_DATA_ALLOWED = False
 SECRET_KEY = required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [host for host in required("DJANGO_ALLOWED_HOSTS").split(",") if host.strip()]
 DATABASES = {"default": env.db_url_config(required("DATABASE_URL"))}

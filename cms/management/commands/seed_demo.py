@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = "Load the demo: counties, cooperatives, products, pages and one user per role. Safe to run twice."
 
     def handle(self, *args, **options):
-        if settings.SETTINGS_MODULE.endswith(".production"):
+        if not settings.DEMO_DATA_ALLOWED:
             raise CommandError("seed_demo refuses to run with production settings: it creates known passwords.")
         counts = DemoSeeder(stdout=self.stdout).run()
         self.stdout.write(self.style.SUCCESS("Demo data ready: " + ", ".join(f"{v} {k}" for k, v in counts.items())))

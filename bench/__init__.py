@@ -1,0 +1,1 @@
+"""Load benchmark of the storefront and CMS pages: ``python -m bench --help``."""

@@ -1,0 +1,248 @@
+"""Inspect a benchmark database and size its catalogue (runs in a Django subprocess).
+
+``python -m bench.populate check``         JSON: pending migrations, seeded or not, product count.
+``python -m bench.populate fill --target N`` tops the catalogue up (or trims it) to N products
+with bulk inserts, then prints JSON with the counts and the URLs to benchmark.
+
+The settings module comes from DJANGO_SETTINGS_MODULE (``python -m bench`` passes ``bench.settings``).
+"""
+
+import argparse
+import json
+import random
+import sys
+import time
+import warnings
+from decimal import Decimal
+
+BENCH_UPC_PREFIX = "BENCH-"
+BATCH_SIZE = 2000
+
+
+def _setup() -> None:
+    import django
+
+    django.setup()
+
+
+def pending_migrations() -> int:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def is_seeded() -> bool:
+    """seed_demo runs in one transaction, so its last rows present means all of it is."""
+    from django.contrib.auth import get_user_model
+    from oscar.core.loading import get_model
+
+    from marketplace.demo import data
+
+    Product = get_model("catalogue", "Product")
+    upcs = [row[0] for row in data.PRODUCTS]
+    last_email = data.ROLE_USERS[-1][1]
+    return (
+        Product.objects.filter(upc__in=upcs).count() == len(upcs)
+        and get_user_model().objects.filter(email=last_email).exists()
+    )
+
+
+def check() -> dict:
+    pending = pending_migrations()
+    if pending:
+        return {"pending_migrations": pending, "seeded": False, "products": None}
+    from oscar.core.loading import get_model
+
+    return {
+        "pending_migrations": 0,
+        "seeded": is_seeded(),
+        "products": get_model("catalogue", "Product").objects.count(),
+    }
+
+
+# --------------------------------------------------------------------------- filling
+
+
+def _next_bench_index() -> int:
+    from oscar.core.loading import get_model
+
+    Product = get_model("catalogue", "Product")
+    last = Product.objects.filter(upc__startswith=BENCH_UPC_PREFIX).order_by("-upc").values_list("upc", flat=True).first()
+    return int(last.removeprefix(BENCH_UPC_PREFIX)) + 1 if last else 1
+
+
+def top_up(count: int, *, seed: int = 2026) -> None:
+    """Add ``count`` farm products, each with a stock record, a category and a few certificates."""
+    from django.db import transaction
+    from oscar.core.loading import get_model
+
+    from marketplace.demo import data
+    from marketplace.slugs import pinyin_slugify
+
+    Product = get_model("catalogue", "Product")
+    ProductClass = get_model("catalogue", "ProductClass")
+    ProductCategory = get_model("catalogue", "ProductCategory")
+    Category = get_model("catalogue", "Category")
+    Partner = get_model("partner", "Partner")
+    StockRecord = get_model("partner", "StockRecord")
+    Certification = get_model("partner", "Certification")
+    ProductCertification = Product.certifications.through
+
+    product_class = ProductClass.objects.get(slug="farm-produce")
+    partners = list(Partner.objects.filter(is_active=True).order_by("pk"))
+    categories = list(Category.objects.filter(depth=1).order_by("path"))
+    if not partners or not categories:
+        raise SystemExit("The database has no cooperatives or no categories: run seed_demo first.")
+    certificates = {partner.pk: [] for partner in partners}
+    for certificate in Certification.objects.valid().filter(holder__in=partners).order_by("pk"):
+        certificates[certificate.holder_id].append(certificate.pk)
+    # Titles, specifications and prices modelled on the demo's own products.
+    models = []
+    for upc, title, _category, _coop, price, stock, storage, shelf_life, spec, _schemes in data.PRODUCTS:
+        models.append((title, pinyin_slugify(title)[:200] or "product", Decimal(price), stock, storage, shelf_life, spec))
+
+    rng = random.Random(seed)
+    start = _next_bench_index()
+    for batch_start in range(start, start + count, BATCH_SIZE):
+        indexes = range(batch_start, min(batch_start + BATCH_SIZE, start + count))
+        rows = []
+        for index in indexes:
+            title, slug, price, stock, storage, shelf_life, spec = models[index % len(models)]
+            partner = partners[rng.randrange(len(partners))]
+            rows.append((index, title, slug, price, stock, storage, shelf_life, spec, partner))
+        with transaction.atomic():
+            products = Product.objects.bulk_create(
+                [
+                    Product(
+                        upc=f"{BENCH_UPC_PREFIX}{index:07d}",
+                        title=f"{title} 第{index}批",
+                        slug=f"{slug}-{index}",
+                        product_class=product_class,
+                        structure=Product.STANDALONE,
+                        is_public=True,
+                        description=f"{title}，由{partner.name}供货。规格：{spec}。（基准测试数据）",
+                        origin_county_id=partner.county_id,
+                        storage_type=storage,
+                        shelf_life_days=shelf_life,
+                        specification=spec,
+                        traceability_code=f"GX-BENCH-{index:07d}",
+                    )
+                    for index, title, slug, price, stock, storage, shelf_life, spec, partner in rows
+                ],
+                batch_size=BATCH_SIZE,
+            )
+            stockrecords, links, certs = [], [], []
+            for product, (index, _t, _s, price, stock, _st, _sl, _sp, partner) in zip(products, rows, strict=True):
+                stockrecords.append(
+                    StockRecord(
+                        product=product,
+                        partner=partner,
+                        partner_sku=f"{BENCH_UPC_PREFIX}{index:07d}",
+                        price_currency="CNY",
+                        price=price,
+                        num_in_stock=stock,
+                    )
+                )
+                links.append(ProductCategory(product=product, category=categories[rng.randrange(len(categories))]))
+                held = certificates[partner.pk]
+                for certificate_id in rng.sample(held, rng.randint(0, min(2, len(held)))):
+                    certs.append(ProductCertification(product_id=product.pk, certification_id=certificate_id))
+            StockRecord.objects.bulk_create(stockrecords, batch_size=BATCH_SIZE)
+            ProductCategory.objects.bulk_create(links, batch_size=BATCH_SIZE)
+            ProductCertification.objects.bulk_create(certs, batch_size=BATCH_SIZE)
+
+
+def trim(count: int) -> None:
+    """Remove the ``count`` most recently added benchmark products (never the demo's own)."""
+    from django.db import transaction
+    from oscar.core.loading import get_model
+
+    Product = get_model("catalogue", "Product")
+    ids = list(
+        Product.objects.filter(upc__startswith=BENCH_UPC_PREFIX).order_by("-upc").values_list("pk", flat=True)[:count]
+    )
+    if len(ids) < count:
+        raise SystemExit(f"Cannot trim {count} products: only {len(ids)} were added by the benchmark.")
+    warnings.filterwarnings("ignore", message="remove is not implemented")  # Haystack's simple backend
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start : chunk_start + 500]
+        with transaction.atomic():
+            Product.objects.filter(pk__in=chunk).delete()
+
+
+def analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def bench_urls() -> dict[str, str]:
+    """The pages to load, found in the database."""
+    from oscar.core.loading import get_model
+
+    from cms.models import CountyPage, LaborPostIndexPage, ProjectIndexPage
+
+    Product = get_model("catalogue", "Product")
+    Category = get_model("catalogue", "Category")
+    # The first top-level category in tree order: the same page at every catalogue size.
+    category = Category.objects.filter(depth=1, is_public=True).order_by("path").first()
+    product = Product.objects.filter(upc="BM-001").first() or Product.objects.browsable().order_by("pk").first()
+    county = CountyPage.objects.live().filter(slug="bama").first() or CountyPage.objects.live().order_by("pk").first()
+    jobs = LaborPostIndexPage.objects.live().first()
+    projects = ProjectIndexPage.objects.live().first()
+    missing = [name for name, obj in [("category", category), ("product", product), ("county page", county),
+                                      ("labor post index", jobs), ("project index", projects)] if obj is None]  # fmt: skip
+    if missing:
+        raise SystemExit("Missing in the database: " + ", ".join(missing))
+    return {
+        "trivial": "/bench/trivial/",
+        "home": "/",
+        "catalogue": "/shop/catalogue/",
+        "category": category.get_absolute_url(),
+        "product": product.get_absolute_url(),
+        "county": county.get_url(),
+        "jobs": jobs.get_url(),
+        "projects": projects.get_url(),
+    }
+
+
+def fill(target: int) -> dict:
+    from oscar.core.loading import get_model
+
+    Product = get_model("catalogue", "Product")
+    started = time.perf_counter()
+    before = Product.objects.count()
+    if before < target:
+        top_up(target - before)
+    elif before > target:
+        trim(before - target)
+    after = Product.objects.count()
+    if after != before:
+        analyze()
+    return {
+        "products_before": before,
+        "products": after,
+        "browsable": Product.objects.browsable().filter(is_public=True).count(),
+        "seconds": round(time.perf_counter() - started, 2),
+        "urls": bench_urls(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.populate")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check")
+    fill_parser = sub.add_parser("fill")
+    fill_parser.add_argument("--target", type=int, required=True)
+    args = parser.parse_args(argv)
+    _setup()
+    result = check() if args.command == "check" else fill(args.target)
+    sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""seed_demo loads every kind of demo content and a second run changes nothing."""
+
+import pytest
+from django.core.management import call_command
+
+from marketplace.demo.seed import DemoSeeder
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent_and_complete(settings, tmp_path):
+    first = DemoSeeder().run()
+    second = DemoSeeder().run()
+    assert first == second
+    assert first["counties"] == 33
+    assert first["cooperatives"] >= 12
+    assert first["products"] >= 60
+    assert first["users"] >= 12
+
+    from django.contrib.auth import get_user_model
+    from oscar.core.loading import get_model
+
+    from cms.models import CampaignPage, CountyPage, LaborPostPage, NewsPage, ProjectPage
+
+    assert CountyPage.objects.live().count() == 33
+    assert ProjectPage.objects.live().count() >= 6
+    assert len(set(ProjectPage.objects.values_list("cooperation_form", flat=True))) >= 4
+    assert LaborPostPage.objects.live().count() >= 10
+    assert CampaignPage.objects.live().count() >= 1
+    assert NewsPage.objects.live().count() >= 1
+    Product = get_model("catalogue", "Product")
+    assert Product.objects.filter(images__isnull=False).distinct().count() == first["products"]
+    assert Product.objects.filter(stockrecords__num_in_stock__gt=0).distinct().count() == first["products"]
+    categories = get_model("catalogue", "Category").objects.filter(depth=1).count()
+    assert categories == 7
+    staff = get_user_model().objects.get(email="coop@demo.yuegui.example")
+    assert staff.partners.get().code == "bama-xiangzhu"
+    assert staff.has_perm("partner.dashboard_access")
+
+
+def test_seed_demo_command_prints_the_demo_accounts(capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "admin@demo.yuegui.example" in out and "demo-pass-2026" in out
+
+
+def test_county_reference_data_keeps_staff_edits():
+    from partners.models import County
+    from partners.services import counties_import_reference
+
+    counties_import_reference()
+    County.objects.filter(name="龙州县").update(guangdong_partner="江门市蓬江区")
+    assert counties_import_reference() == {"created": 0, "updated": 0, "unchanged": 33}
+    assert County.objects.get(name="龙州县").guangdong_partner == "江门市蓬江区"
+    assert counties_import_reference(update=True)["updated"] == 1
+    national = County.objects.filter(assistance_level="national").count()
+    assert national == 20
