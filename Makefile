@@ -69,7 +69,7 @@ bench: install-dev ## Benchmark main pages against a trivial view (gunicorn; Pos
 	$(PY) -m bench
 
 messages: install ## Update and compile translation catalogues
-	$(MANAGE) makemessages -l zh_Hans -l zh_Hant -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=media --ignore=docs --ignore=bench --ignore=tests --no-obsolete
+	$(MANAGE) makemessages -l zh_Hans -l zh_Hant -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=media --ignore=docs --ignore=bench --ignore=tests --ignore=marketplace/oscar_hant --no-obsolete
 	$(MANAGE) compilemessages --ignore=.venv
 
 clean: ## Remove the local database and media (keeps .venv)

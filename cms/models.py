@@ -44,7 +44,10 @@ class SingleChildTypeRoutingMixin:
 
         model = apps.get_model(self.child_page_model)
         child = (
-            model.objects.child_of(self).select_related(*self.child_select_related).filter(slug=path_components[0]).first()
+            model.objects.child_of(self)
+            .select_related(*self.child_select_related)
+            .filter(slug=path_components[0])
+            .first()
         )
         if child is None:
             raise Http404
@@ -127,7 +130,10 @@ class CountyIndexPage(SingleChildTypeRoutingMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["county_pages"] = (
-            CountyPage.objects.child_of(self).live().select_related("county", "image").order_by("county__prefecture", "title")
+            CountyPage.objects.child_of(self)
+            .live()
+            .select_related("county", "image")
+            .order_by("county__prefecture", "title")
         )
         return context
 
@@ -140,7 +146,12 @@ class CountyPage(Page):
     )
     intro = models.TextField(_("introduction"), blank=True)
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
@@ -236,7 +247,9 @@ class ProjectPage(Page):
     cooperation_form = models.CharField(_("form of cooperation"), max_length=20, choices=CooperationForm.choices)
     guangdong_side = models.CharField(_("Guangdong side"), max_length=128, help_text=_("City, district or enterprise."))
     counties = ParentalManyToManyField("partner.County", verbose_name=_("Guangxi counties"), blank=True)
-    funding_wan = models.DecimalField(_("funding (10,000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    funding_wan = models.DecimalField(
+        _("funding (10,000 yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.ONGOING)
@@ -245,7 +258,12 @@ class ProjectPage(Page):
     summary = models.TextField(_("summary"))
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name=_("image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wagtailimages.Image",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     products = ParentalManyToManyField("catalogue.Product", verbose_name=_("products sold"), blank=True)
 
@@ -413,7 +431,12 @@ class LaborPostPage(Page):
         "partner.County", verbose_name=_("recruiting from counties"), blank=True, related_name="labor_posts"
     )
     campaign = models.ForeignKey(
-        "cms.CampaignPage", verbose_name=_("campaign"), null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
+        "cms.CampaignPage",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
     )
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
@@ -425,7 +448,8 @@ class LaborPostPage(Page):
         FieldPanel("job_content"),
         FieldRowPanel([FieldPanel("work_city"), FieldPanel("work_location")]),
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("pay_min"), FieldPanel("pay_max"), FieldPanel("pay_unit")])], heading=_("Basic pay")
+            [FieldRowPanel([FieldPanel("pay_min"), FieldPanel("pay_max"), FieldPanel("pay_unit")])],
+            heading=_("Basic pay"),
         ),
         FieldRowPanel([FieldPanel("board_lodging"), FieldPanel("organised_transport")]),
         FieldRowPanel([FieldPanel("for_poverty_alleviated"), FieldPanel("for_low_income")]),
@@ -568,9 +592,7 @@ class NewsPage(Page):
     date = models.DateField(_("date"), default=timezone.localdate)
     intro = models.TextField(_("summary"))
     body = RichTextField(_("body"), features=RICH_TEXT_FEATURES, blank=True)
-    documents = StreamField(
-        [("document", DocumentBlock())], verbose_name=_("documents"), blank=True
-    )
+    documents = StreamField([("document", DocumentBlock())], verbose_name=_("documents"), blank=True)
 
     content_panels = Page.content_panels + [
         FieldPanel("date"),

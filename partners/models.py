@@ -117,7 +117,9 @@ class CertificationScheme(models.TextChoices):
 class CertificationQuerySet(models.QuerySet):
     def valid(self, on: datetime.date | None = None):
         on = on or timezone.localdate()
-        return self.filter(valid_from__lte=on).filter(models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on))
+        return self.filter(valid_from__lte=on).filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on)
+        )
 
 
 class Certification(models.Model):

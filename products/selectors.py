@@ -47,7 +47,10 @@ def counties_with_products():
 
     def load():
         return list(
-            County.objects.filter(products__is_public=True).distinct().order_by("prefecture", "name").values("slug", "name")
+            County.objects.filter(products__is_public=True)
+            .distinct()
+            .order_by("prefecture", "name")
+            .values("slug", "name")
         )
 
     return cache.get_or_set("catalogue:counties-with-products", load, 300)
@@ -64,8 +67,7 @@ def valid_certifications_of(partner):
 
 
 def product_for_detail() -> QuerySet:
-    return _with_listing_data(Product.objects.all()).prefetch_related(
-"categories", "attribute_values__attribute")
+    return _with_listing_data(Product.objects.all()).prefetch_related("categories", "attribute_values__attribute")
 
 
 def cooperative_of(product):

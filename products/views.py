@@ -41,14 +41,12 @@ class ProductListMixin:
         if county := params.get("county"):
             queryset = queryset.filter(origin_county__slug=county)
             self.selected["county"] = county
-        if scheme := params.get("cert"):
-            if scheme in dict(CertificationScheme):
-                queryset = selectors.with_valid_certification(queryset, scheme=scheme)
-                self.selected["cert"] = scheme
-        if storage := params.get("storage"):
-            if storage in StorageType.values:
-                queryset = queryset.filter(storage_type=storage)
-                self.selected["storage"] = storage
+        if (scheme := params.get("cert")) in dict(CertificationScheme):
+            queryset = selectors.with_valid_certification(queryset, scheme=scheme)
+            self.selected["cert"] = scheme
+        if (storage := params.get("storage")) in StorageType.values:
+            queryset = queryset.filter(storage_type=storage)
+            self.selected["storage"] = storage
         return queryset
 
     def paginate(self, queryset):
@@ -93,9 +91,7 @@ class ProductCategoryView(ProductListMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def base_queryset(self):
-        return selectors.browsable_products().filter(
-            categories__in=self.category.get_descendants_and_self()
-        ).distinct()
+        return selectors.browsable_products().filter(categories__in=self.category.get_descendants_and_self()).distinct()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

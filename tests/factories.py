@@ -118,7 +118,9 @@ class ProductFactory(factory.django.DjangoModelFactory):
     origin_county = factory.SubFactory(CountyFactory)
 
 
-def make_product(*, cooperative=None, category=None, price="58.00", stock=100, with_image=True, certifications=(), **fields):
+def make_product(
+    *, cooperative=None, category=None, price="58.00", stock=100, with_image=True, certifications=(), **fields
+):
     """A listed product: stock record with a cooperative, optional image, category and certificates."""
     cooperative = cooperative or CooperativeFactory()
     fields.setdefault("origin_county", cooperative.county)

@@ -1,7 +1,6 @@
 """Three languages: Simplified at the root, /zh-hant/ and /en/; translated 404s."""
 
 import pytest
-from django.urls import reverse
 
 from tests.factories import build_site, make_product
 

@@ -51,7 +51,9 @@ def test_catalogue_lists_products_from_the_database(client, product):
 
 
 def test_catalogue_filters_by_county_and_certification(client, product):
-    other = make_product(title="乐业猕猴桃", cooperative=CooperativeFactory(county=CountyFactory(name="乐业县", slug="leye")))
+    other = make_product(
+        title="乐业猕猴桃", cooperative=CooperativeFactory(county=CountyFactory(name="乐业县", slug="leye"))
+    )
     by_county = client.get(reverse("catalogue:index"), {"county": "leye"}).content.decode()
     assert other.title in by_county and product.title not in by_county
     by_cert = client.get(reverse("catalogue:index"), {"cert": "green_food"}).content.decode()

@@ -5,7 +5,6 @@ reference data of DOMAIN.md (``counties.csv``). Certificate numbers follow the
 formats of the schemes but are not real certificates.
 """
 
-
 # (code, name, county, kind, households, linkage statement)
 COOPERATIVES = [
     ("bama-xiangzhu", "巴马瑶山香猪养殖专业合作社", "巴马瑶族自治县", "cooperative", 186,
@@ -208,4 +207,3 @@ ROLE_USERS = [
     ("budget-unit finance", "unit-finance@demo.yuegui.example", "市一中财务", "预算单位财务", {}),
     ("job seeker", "jobseeker@demo.yuegui.example", "求职者", None, {}),
 ]
-

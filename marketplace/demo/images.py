@@ -67,7 +67,9 @@ def draw_picture(title: str, *, subtitle: str = "", theme: str = "", size=(600, 
     draw.rectangle([0, band_top, width, height], fill=(255, 255, 255))
     draw.text((width // 2, band_top + (height - band_top) // 3), text, font=font, fill=dark, anchor="mm")
     if subtitle and has_cjk:
-        draw.text((width // 2, band_top + 2 * (height - band_top) // 3), subtitle, font=small, fill=(60, 60, 60), anchor="mm")
+        draw.text(
+            (width // 2, band_top + 2 * (height - band_top) // 3), subtitle, font=small, fill=(60, 60, 60), anchor="mm"
+        )
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=82, optimize=True)
     return buffer.getvalue()

@@ -138,7 +138,9 @@ class DemoSeeder:
                     traceability_code=f"GX-{upc}-{self.today:%Y}",
                 )
                 ProductCategory.objects.create(product=product, category=categories[category])
-                picture = draw_picture(title, subtitle=partner.county.name, theme=category, fallback_text=_pinyin(title))
+                picture = draw_picture(
+                    title, subtitle=partner.county.name, theme=category, fallback_text=_pinyin(title)
+                )
                 ProductImage.objects.create(
                     product=product, display_order=0, original=ContentFile(picture, name=f"{upc.lower()}.jpg")
                 )
@@ -213,11 +215,24 @@ class DemoSeeder:
                 county.slug,
                 title=county.name,
                 county=county,
-                intro=f"{county.name}隶属{county.prefecture}，粤桂协作结对城市为{county.guangdong_partner or '待补充'}。",
+                intro=f"{county.name}隶属{county.prefecture}，粤桂协作结对城市为{county.guangdong_partner or '待补'}。",
                 image=self._image(f"{county.name}风光", theme="茶叶") if featured else None,
             )
 
-        for slug, title, form, side, county_names, funding, status, jobs, households, summary, upcs, updates in data.PROJECTS:
+        for (
+            slug,
+            title,
+            form,
+            side,
+            county_names,
+            funding,
+            status,
+            jobs,
+            households,
+            summary,
+            upcs,
+            updates,
+        ) in data.PROJECTS:
             existed = projects_index.get_children().filter(slug=slug).exists()
             project = self._child(
                 projects_index,
@@ -261,7 +276,21 @@ class DemoSeeder:
             employers.append(employer)
 
         for index, row in enumerate(data.LABOR_POSTS):
-            slug, employer_index, title, sector, openings, city, location, pay_min, pay_max, unit, lodging, transport, names = row
+            (
+                slug,
+                employer_index,
+                title,
+                sector,
+                openings,
+                city,
+                location,
+                pay_min,
+                pay_max,
+                unit,
+                lodging,
+                transport,
+                names,
+            ) = row
             self._child(
                 jobs_index,
                 LaborPostPage,

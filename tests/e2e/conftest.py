@@ -14,7 +14,12 @@ import pytest
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2},
+    "phone": {
+        "viewport": {"width": 360, "height": 740},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
 }
 # Flags that keep Chromium off the network: nothing but the live server is reachable here.
 CHROMIUM_ARGS = [
@@ -101,7 +106,9 @@ class Journey:
             for v in results.response["violations"]
             if v["impact"] in ("serious", "critical")
         ]
-        assert not serious, f"{label}: accessibility violations at {self.page.viewport_name} width:\n" + "\n".join(serious)
+        assert not serious, f"{label}: accessibility violations at {self.page.viewport_name} width:\n" + "\n".join(
+            serious
+        )
 
 
 @pytest.fixture

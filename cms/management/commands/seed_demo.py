@@ -13,7 +13,7 @@ class Command(BaseCommand):
             raise CommandError("seed_demo refuses to run with production settings: it creates known passwords.")
         counts = DemoSeeder(stdout=self.stdout).run()
         self.stdout.write(self.style.SUCCESS("Demo data ready: " + ", ".join(f"{v} {k}" for k, v in counts.items())))
-        self.stdout.write("\nDemo accounts (password for all: %s)" % data.DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo accounts (password for all: {data.DEMO_PASSWORD})")
         for role, email, _name, _group, _flags in data.ROLE_USERS:
             self.stdout.write(f"  {role:<22} {email}")
         self.stdout.write("\nShop: http://127.0.0.1:8000/shop/   CMS admin: /admin/   Shop dashboard: /shop/dashboard/")

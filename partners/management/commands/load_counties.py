@@ -7,8 +7,14 @@ class Command(BaseCommand):
     help = "Load Guangxi's assisted counties from the reference data (keeps staff edits unless --update)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--update", action="store_true", help="Overwrite existing counties with the reference values.")
+        parser.add_argument(
+            "--update", action="store_true", help="Overwrite existing counties with the reference values."
+        )
 
     def handle(self, *args, update=False, **options):
         counts = counties_import_reference(update=update)
-        self.stdout.write(self.style.SUCCESS("Counties: {created} created, {updated} updated, {unchanged} unchanged.".format(**counts)))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Counties: {created} created, {updated} updated, {unchanged} unchanged.".format(**counts)
+            )
+        )
