@@ -9,3 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.dev")
 app = Celery("marketplace")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Certificate jobs live beside the certificate services rather than in partners/tasks.py.
+app.autodiscover_tasks(["partners"], related_name="certification_tasks")

@@ -5,6 +5,8 @@ Oscar partner fork: our classes first, Oscar's ``import *`` last.
 
 import datetime
 
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +50,13 @@ class County(models.Model):
         _("Guangdong partner"), max_length=128, blank=True, help_text=_("City, district or county paired with it.")
     )
     notes = models.TextField(_("notes"), blank=True)
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("county officers"),
+        related_name="counties",
+        blank=True,
+        help_text=_("Staff of the county's agriculture department who recommend applicants."),
+    )
     source_confidence = models.CharField(
         _("source confidence"),
         max_length=12,
@@ -134,6 +143,21 @@ class Certification(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty for long-term."))
     verified = models.BooleanField(_("verified by staff"), default=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    scan = models.FileField(
+        _("scan of the certificate"),
+        upload_to="certificates/%Y/%m/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
+    )
 
     objects = CertificationQuerySet.as_manager()
 
@@ -155,6 +179,101 @@ class Certification(models.Model):
     def is_valid_on(self, day: datetime.date | None = None) -> bool:
         day = day or timezone.localdate()
         return self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)
+
+
+class CertificationAlert(models.Model):
+    """An expiry alert sent for a certificate, once per threshold (90/30/7 days)."""
+
+    certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="alerts")
+    days_before = models.PositiveSmallIntegerField(_("days before expiry"))
+    valid_until = models.DateField(_("expiry date alerted"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("certification alert")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "days_before", "valid_until"], name="certification_alert_once"
+            )
+        ]
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting county recommendation")
+    RETURNED = "returned", _("Returned by the county")
+    RECOMMENDED = "recommended", _("Recommended, awaiting platform review")
+    MORE_INFO = "more_info", _("More information requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+def _document_validators():
+    return [FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])]
+
+
+class CooperativeApplication(models.Model):
+    """An application to sell on the platform (供应商入驻申请): county recommends, platform reviews."""
+
+    reference = models.CharField(_("reference number"), max_length=20, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+    )
+    name = models.CharField(_("name"), max_length=128)
+    kind = models.CharField(_("kind"), max_length=20, choices=CooperativeKind.choices)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18)
+    county = models.ForeignKey(
+        County, verbose_name=_("registered county"), on_delete=models.PROTECT, related_name="applications"
+    )
+    contact_name = models.CharField(_("contact name"), max_length=64)
+    contact_phone = PhoneNumberField(_("contact mobile number"), region="CN")
+    contact_email = models.EmailField(_("contact e-mail"))
+    households_linked = models.PositiveIntegerField(_("households linked"))
+    farmer_linkage = models.TextField(_("farmer-linkage statement"))
+    description = models.TextField(_("what you produce"), blank=True)
+    business_licence = models.FileField(
+        _("business licence"), upload_to="applications/%Y/%m/", validators=_document_validators()
+    )
+    food_licence = models.FileField(
+        _("food production licence"), upload_to="applications/%Y/%m/", blank=True, validators=_document_validators()
+    )
+    partner = models.OneToOneField(
+        Partner, verbose_name=_("cooperative"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("cooperative application")
+        verbose_name_plural = _("cooperative applications")
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.name}"
+
+
+class ApplicationEvent(models.Model):
+    """One step of an application's review, with who took it and when."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Submitted")
+        RECOMMEND = "recommend", _("Recommended by the county")
+        RETURN = "return", _("Returned by the county")
+        REQUEST_INFO = "request_info", _("More information requested")
+        RESUBMIT = "resubmit", _("Resubmitted")
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+
+    application = models.ForeignKey(CooperativeApplication, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "pk")
+        verbose_name = _("application event")
 
 
 from oscar.apps.partner.models import *  # noqa: E402,F401,F403

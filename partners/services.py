@@ -37,6 +37,7 @@ def counties_import_reference(*, path: Path = REFERENCE_COUNTIES_CSV, update: bo
             values = {
                 "slug": county_slug(row["county"]),
                 "prefecture": row["prefecture"],
+                "division_code": row.get("division_code", ""),
                 "assistance_level": level,
                 "former_poverty_county": row["former_national_poverty_county"] == "yes",
                 "delisting_batch": "" if row["delisting_batch"] == "unknown" else row["delisting_batch"],

@@ -12,7 +12,7 @@ class CatalogueConfig(apps.CatalogueConfig):
         from oscar.apps.analytics import receivers as analytics_receivers
         from oscar.apps.catalogue.signals import product_viewed
 
-        from products import views
+        from products import receivers, views  # noqa: F401  (receivers connect on import)
 
         # Oscar counts every product view with a database write; a plain page
         # view must not write, so view statistics are left to the statistics work.

@@ -3,6 +3,7 @@
 Our classes first, Oscar's ``import *`` last.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractProduct
@@ -14,6 +15,15 @@ class StorageType(models.TextChoices):
     AMBIENT = "ambient", _("Ambient")
     CHILLED = "chilled", _("Chilled")
     FROZEN = "frozen", _("Frozen")
+
+
+class ListingStatus(models.TextChoices):
+    """Listing states (上架状态): draft → under review → listed → delisted."""
+
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("Under review")
+    LISTED = "listed", _("Listed")
+    DELISTED = "delisted", _("Delisted")
 
 
 class Product(AbstractProduct):
@@ -30,6 +40,14 @@ class Product(AbstractProduct):
         verbose_name=_("certifications"),
         related_name="products",
         blank=True,
+        through="ProductCertification",
+    )
+    listing_status = models.CharField(
+        _("listing status"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT
+    )
+    listing_note = models.CharField(_("listing note"), max_length=255, blank=True)
+    reviewed_price = models.DecimalField(
+        _("price when last reviewed"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     storage_type = models.CharField(
         _("storage type"), max_length=10, choices=StorageType.choices, default=StorageType.AMBIENT
@@ -37,6 +55,57 @@ class Product(AbstractProduct):
     shelf_life_days = models.PositiveIntegerField(_("shelf life (days)"), null=True, blank=True)
     specification = models.CharField(_("specification"), max_length=128, blank=True, help_text=_("e.g. 5 kg per bag"))
     traceability_code = models.CharField(_("traceability code"), max_length=64, blank=True)
+
+
+class ProductCertification(models.Model):
+    """A certificate shown on a product; if ``listing_depends`` the product is delisted when it lapses."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE)
+    certification = models.ForeignKey("partner.Certification", on_delete=models.CASCADE)
+    listing_depends = models.BooleanField(_("listing depends on it"), default=True)
+
+    class Meta:
+        verbose_name = _("product certification")
+        constraints = [
+            models.UniqueConstraint(fields=["product", "certification"], name="product_certification_unique")
+        ]
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportMode(models.TextChoices):
+    VALID_ROWS = "valid_rows", _("Apply the valid rows, report the others")
+    ALL_OR_NOTHING = "all_or_nothing", _("Apply nothing if any row is wrong")
+
+
+class ProductImport(models.Model):
+    """A bulk upload of a cooperative's products (CSV or XLSX, with a zip of images)."""
+
+    partner = models.ForeignKey("partner.Partner", on_delete=models.CASCADE, related_name="imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.FileField(_("product file"), upload_to="imports/%Y/%m/")
+    images = models.FileField(_("images (zip)"), upload_to="imports/%Y/%m/", blank=True)
+    mode = models.CharField(_("mode"), max_length=20, choices=ImportMode.choices, default=ImportMode.VALID_ROWS)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.JSONField(_("problems"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("product import")
 
 
 from oscar.apps.catalogue.models import *  # noqa: E402,F401,F403

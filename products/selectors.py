@@ -20,9 +20,17 @@ def _with_listing_data(queryset: QuerySet) -> QuerySet:
     )
 
 
+def shop_visible_products() -> QuerySet:
+    """Listed, public products none of whose listing certificates has lapsed today."""
+    from products.listings import lapsed_dependency_q
+    from products.models import ListingStatus
+
+    return Product.objects.filter(is_public=True, listing_status=ListingStatus.LISTED).exclude(lapsed_dependency_q())
+
+
 def browsable_products() -> QuerySet:
-    """Public, stand-alone or parent products, newest first."""
-    return _with_listing_data(Product.objects.browsable().filter(is_public=True)).order_by("-date_created", "-pk")
+    """Shop-visible stand-alone or parent products with what their cards show, newest first."""
+    return _with_listing_data(shop_visible_products().filter(parent=None)).order_by("-date_created", "-pk")
 
 
 def featured_products(*, limit: int):
@@ -66,6 +74,10 @@ def valid_certifications_of(partner):
     return list(partner.certifications.valid().order_by("scheme"))
 
 
+def product_is_visible(product) -> bool:
+    return shop_visible_products().filter(pk=product.pk).exists()
+
+
 def product_for_detail() -> QuerySet:
     return _with_listing_data(Product.objects.all()).prefetch_related("categories", "attribute_values__attribute")
 
@@ -74,3 +86,14 @@ def cooperative_of(product):
     """The cooperative selling ``product`` (its first stock record's partner)."""
     records = list(product.stockrecords.all())
     return records[0].partner if records else None
+
+
+def trace_qr_data_uri(product, request) -> str:
+    """A PNG data URI of the QR code that opens the product's public trace page."""
+    import segno
+    from django.urls import reverse
+
+    if not product.traceability_code:
+        return ""
+    url = request.build_absolute_uri(reverse("cooperatives:trace", kwargs={"code": product.traceability_code}))
+    return segno.make(url, error="m").png_data_uri(scale=4, border=2)

@@ -129,7 +129,32 @@ class ProductDetailView(oscar_views.ProductDetailView):
     def get_queryset(self):
         return selectors.product_for_detail()
 
+    def is_viewable(self, product, request):
+        """Listed products for everyone; others only for staff and the product's cooperative."""
+        if request.user.is_staff or selectors.product_is_visible(product):
+            return True
+        return request.user.is_authenticated and product.stockrecords.filter(partner__users=request.user).exists()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["cooperative"] = selectors.cooperative_of(self.object)
+        context["trace_qr"] = selectors.trace_qr_data_uri(self.object, self.request)
+        return context
+
+
+class TraceView(DetailView):
+    """Public trace page (溯源) opened from the QR code on a product: who, where, certificates, batch."""
+
+    template_name = "products/trace.html"
+    context_object_name = "product"
+    slug_field = "traceability_code"
+    slug_url_kwarg = "code"
+
+    def get_queryset(self):
+        return selectors.product_for_detail().exclude(traceability_code="")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cooperative"] = selectors.cooperative_of(self.object)
+        context["certifications"] = list(self.object.certifications.all())
         return context

@@ -37,20 +37,29 @@ def _service_markers(request):
 
 @pytest.fixture
 def celery_worker_app():
-    """The Celery app pointed at a real broker with a running worker (TEST_CELERY_BROKER_URL)."""
+    """A Celery client on the broker of a running worker (TEST_CELERY_BROKER_URL).
+
+    A separate client app, configured like ours, so the project's app (eager in tests)
+    is left untouched; tasks are sent by name.
+    """
     import os
 
-    from marketplace.celery import app
+    from celery import Celery
+    from django.conf import settings
 
     broker = os.environ.get("TEST_CELERY_BROKER_URL")
     if not broker:
         _required("needs a Celery worker: set TEST_CELERY_BROKER_URL and start `celery -A marketplace worker`")
-    previous = (app.conf.task_always_eager, app.conf.broker_url, app.conf.result_backend)
-    app.conf.update(task_always_eager=False, broker_url=broker, result_backend=broker)
+    client = Celery("marketplace-tests", broker=broker, backend=broker, set_as_current=False)
+    client.conf.update(
+        task_serializer="json",
+        accept_content=["json"],
+        result_serializer="json",
+        broker_transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+    )
     try:
-        replies = app.control.ping(timeout=5.0)
-        if not replies:
+        if not client.control.ping(timeout=5.0):
             _required(f"no Celery worker answers on {broker}")
-        yield app
+        yield client
     finally:
-        app.conf.update(task_always_eager=previous[0], broker_url=previous[1], result_backend=previous[2])
+        client.close()

@@ -112,6 +112,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     product_class = factory.SubFactory(ProductClassFactory)
     structure = "standalone"
     is_public = True
+    listing_status = "listed"
     description = "产自帮扶县的认证农产品。"
     storage_type = "ambient"
     specification = "1千克/袋"

@@ -130,6 +130,8 @@ class DemoSeeder:
                     product_class=product_class,
                     structure=Product.STANDALONE,
                     is_public=True,
+                    listing_status="listed",
+                    reviewed_price=Decimal(price),
                     description=f"{title}，产自{partner.county.name}，由{partner.name}供货。规格：{spec}。",
                     origin_county=partner.county,
                     storage_type=storage,

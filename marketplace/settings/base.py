@@ -8,6 +8,7 @@ local media. `production.py` removes those defaults for secrets.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F401,F403  (Oscar's settings, overridden below)
 
@@ -159,6 +160,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://marketplace")}
+# Sessions read from the cache and survive its loss through the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -200,6 +203,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+UPLOAD_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+UPLOAD_MAX_IMAGE_BYTES = 8 * 1024 * 1024
+UPLOAD_MAX_IMAGE_PIXELS = 40_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -261,6 +267,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_REDIS_VISIBILITY
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_REDIS_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    # Certificates: expiry alerts at 90/30/7 days, and listings follow lapses and renewals.
+    "certification-expiry-alerts": {
+        "task": "partners.certification_tasks.send_certification_alerts_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "certification-listings-sync": {
+        "task": "partners.certification_tasks.sync_certified_listings_task",
+        "schedule": crontab(hour=0, minute=5),
+    },
     # Wagtail publishes scheduled pages and unpublishes expired ones (labor posts).
     "publish-scheduled-pages": {
         "task": "cms.tasks.publish_scheduled_pages_task",
@@ -278,7 +293,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "txt", "csv"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = UPLOAD_MAX_IMAGE_PIXELS
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
@@ -295,6 +310,8 @@ OSCAR_SLUG_FUNCTION = "marketplace.slugs.pinyin_slugify"
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_PRODUCTS_PER_PAGE = 24
 OSCAR_EAGER_ALERTS = False
+# A listed product whose price moves more than this (percent) goes back to review.
+PRODUCT_PRICE_REVIEW_PERCENT = env.int("PRODUCT_PRICE_REVIEW_PERCENT", default=20)
 # Buyers evaluate each delivered fulfilment instead of writing Oscar product reviews.
 OSCAR_HIDDEN_FEATURES = ["reviews"]
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
@@ -319,6 +336,12 @@ LOGGING = {
         "django_tasks": {"level": "WARNING", "propagate": True},
     },
 }
+
+# --------------------------------------------------------------------------- Stripe
+# Read by the card / Alipay / WeChat Pay checkout for Greater Bay Area buyers.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 
 # --------------------------------------------------------------------------- platform
 HEALTHZ_TIMEOUT_SECONDS = 2

@@ -6,7 +6,8 @@ from .base import BASE_DIR, env
 DEBUG = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory, so that `pytest --reuse-db` can keep it between runs.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}  # noqa: F405
+    suffix = env("TEST_DB_SUFFIX", default="")
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test_db{suffix}.sqlite3")}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://tests")}

@@ -1,0 +1,145 @@
+"""A cooperative's certificates: list with expiry warnings, add, edit, renew; staff verify.
+
+A cooperative user sees and changes only its own cooperative's certificates; another
+cooperative's certificate is a 404, never a 403 that would confirm it exists.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, ListView, View
+
+from marketplace.uploads import validate_document
+from partners import certifications
+from partners.models import Certification, Partner
+
+WARNING_DAYS = max(certifications.ALERT_DAYS)
+
+
+def user_cooperatives(user):
+    """The cooperatives a user works for; staff work for all."""
+    if user.is_staff:
+        return Partner.objects.all()
+    return Partner.objects.filter(users=user)
+
+
+class CooperativeMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.cooperatives = user_cooperatives(request.user)
+        if not request.user.is_staff and not self.cooperatives.exists():
+            raise PermissionDenied(_("Only cooperative staff can manage certificates."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def certificates(self):
+        return Certification.objects.filter(holder__in=self.cooperatives).select_related("holder")
+
+
+class CertificationForm(forms.ModelForm):
+    class Meta:
+        model = Certification
+        fields = ["holder", "scheme", "number", "issuer", "valid_from", "valid_until", "scan"]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_until": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, cooperatives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].queryset = cooperatives
+        if cooperatives.count() == 1:
+            self.fields["holder"].initial = cooperatives.first()
+        self.fields["valid_until"].help_text = _("Leave empty to use the scheme's usual validity.")
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        if scan and hasattr(scan, "content_type"):
+            validate_document(scan)
+        return scan
+
+    def _post_clean(self):
+        # The service does the model checks (format per scheme, default validity).
+        pass
+
+
+class CertificateListView(CooperativeMixin, ListView):
+    template_name = "partners/certificates/list.html"
+    context_object_name = "certificates"
+
+    def get_queryset(self):
+        return self.certificates().order_by("valid_until", "scheme")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        for certificate in context["certificates"]:
+            certificate.days_left = (certificate.valid_until - today).days if certificate.valid_until else None
+            certificate.expiring = certificate.days_left is not None and 0 <= certificate.days_left <= WARNING_DAYS
+            certificate.expired = certificate.days_left is not None and certificate.days_left < 0
+        context["warning_days"] = WARNING_DAYS
+        return context
+
+
+class CertificateEditView(CooperativeMixin, FormView):
+    template_name = "partners/certificates/form.html"
+    form_class = CertificationForm
+
+    def get_object(self):
+        if "pk" not in self.kwargs:
+            return None
+        return get_object_or_404(self.certificates(), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.get_object()
+        kwargs["cooperatives"] = self.cooperatives
+        return kwargs
+
+    def form_valid(self, form):
+        certificate = form.instance
+        for field, value in form.cleaned_data.items():
+            setattr(certificate, field, value)
+        try:
+            certifications.certification_save(certification=certificate)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Certificate saved."))
+        return redirect("cooperatives:certificates")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["certificate"] = self.get_object()
+        return context
+
+
+class CertificateVerifyView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        if not request.user.is_staff:
+            raise PermissionDenied
+        certificate = get_object_or_404(Certification, pk=pk)
+        certifications.certification_verify(certification=certificate, staff=request.user)
+        messages.success(request, _("Certificate verified."))
+        return redirect("cooperatives:certificates")
+
+
+class CertificateScanView(CooperativeMixin, View):
+    """The scan, to its cooperative and staff only (media URLs are not listed anywhere)."""
+
+    def get(self, request, pk):
+        certificate = get_object_or_404(self.certificates(), pk=pk)
+        if not certificate.scan:
+            raise Http404
+        name = certificate.scan.name.rsplit("/", 1)[-1]
+        inline = name.lower().endswith((".pdf", ".jpg", ".jpeg", ".png"))
+        return FileResponse(certificate.scan.open("rb"), as_attachment=not inline, filename=name)
