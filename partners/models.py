@@ -197,6 +197,9 @@ class CertificationAlert(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.certification} −{self.days_before}d"
+
 
 class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting county recommendation")
@@ -266,7 +269,12 @@ class ApplicationEvent(models.Model):
     application = models.ForeignKey(CooperativeApplication, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
@@ -274,6 +282,9 @@ class ApplicationEvent(models.Model):
     class Meta:
         ordering = ("created_at", "pk")
         verbose_name = _("application event")
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} {self.get_action_display()}"
 
 
 from oscar.apps.partner.models import *  # noqa: E402,F401,F403

@@ -29,7 +29,7 @@ def validate_credit_code(value: str) -> None:
     wrong = sorted({char for char in code if char not in CREDIT_CODE_ALPHABET})
     if wrong:
         raise ValidationError(
-            _("The code contains characters that are never used in credit codes: %(chars)s (I, O, S, V, Z are not used)."),
+            _("The code contains characters never used in credit codes: %(chars)s (I, O, S, V, Z are not used)."),
             code="credit_code_alphabet",
             params={"chars": " ".join(wrong)},
         )

@@ -1,7 +1,6 @@
 """Listing screens: a cooperative's products with their listing state; the staff review queue."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +26,9 @@ class ListingListView(CooperativeMixin, ListView):
         status = self.request.GET.get("status")
         if status in ListingStatus.values:
             products = products.filter(listing_status=status)
-        return products.select_related("origin_county").prefetch_related("stockrecords__partner").order_by("-date_updated")
+        return (
+            products.select_related("origin_county").prefetch_related("stockrecords__partner").order_by("-date_updated")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -70,6 +70,9 @@ class ProductCertification(models.Model):
             models.UniqueConstraint(fields=["product", "certification"], name="product_certification_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.product_id} · {self.certification_id}"
+
 
 class ImportStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
@@ -87,9 +90,7 @@ class ProductImport(models.Model):
     """A bulk upload of a cooperative's products (CSV or XLSX, with a zip of images)."""
 
     partner = models.ForeignKey("partner.Partner", on_delete=models.CASCADE, related_name="imports")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     source = models.FileField(_("product file"), upload_to="imports/%Y/%m/")
     images = models.FileField(_("images (zip)"), upload_to="imports/%Y/%m/", blank=True)
     mode = models.CharField(_("mode"), max_length=20, choices=ImportMode.choices, default=ImportMode.VALID_ROWS)
@@ -106,6 +107,9 @@ class ProductImport(models.Model):
     class Meta:
         ordering = ("-created_at",)
         verbose_name = _("product import")
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} · {self.source.name}"
 
 
 from oscar.apps.catalogue.models import *  # noqa: E402,F401,F403

@@ -42,9 +42,7 @@ def test_numbers_are_normalised_and_validity_defaults_per_scheme():
     green = certifications.certification_save(certification=new_certificate(number=" gf4510 22250001 "))
     assert green.number == "GF451022250001"
     assert green.valid_until == datetime.date(2029, 11, 27)  # three years
-    organic = certifications.certification_save(
-        certification=new_certificate(scheme="organic", number="1052OP2500123")
-    )
+    organic = certifications.certification_save(certification=new_certificate(scheme="organic", number="1052OP2500123"))
     assert organic.valid_until == datetime.date(2027, 11, 27)
     gi = certifications.certification_save(certification=new_certificate(scheme="gi", number="AGI02001"))
     assert gi.valid_until is None  # long-term
@@ -55,9 +53,7 @@ def test_compliance_certificate_needs_an_end_date_and_dates_must_be_ordered():
         certifications.certification_save(certification=new_certificate(scheme="compliance", number="HGZ-1"))
     assert "valid_until" in error.value.message_dict
     with pytest.raises(ValidationError):
-        certifications.certification_save(
-            certification=new_certificate(valid_until=TODAY - datetime.timedelta(days=1))
-        )
+        certifications.certification_save(certification=new_certificate(valid_until=TODAY - datetime.timedelta(days=1)))
 
 
 def test_changing_a_verified_certificate_needs_verification_again():
@@ -104,7 +100,9 @@ def test_a_lapsed_certificate_hides_badge_and_product_at_once_and_renewal_restor
     assert "凌云白毫" in client.get(reverse("catalogue:index")).content.decode()
 
     # The certificate lapses: no job has run yet, but the shop no longer shows the product.
-    Certification.objects.filter(pk=certificate.pk).update(valid_until=timezone.localdate() - datetime.timedelta(days=1))
+    Certification.objects.filter(pk=certificate.pk).update(
+        valid_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
     assert "凌云白毫" not in client.get(reverse("catalogue:index")).content.decode()
     assert client.get(product.get_absolute_url()).status_code == 404
 
@@ -130,7 +128,9 @@ def test_a_certificate_the_listing_does_not_depend_on_only_loses_its_badge(clien
     product = make_product(title="富川脐橙", cooperative=cooperative, certifications=[certificate])
     ProductCertification.objects.update(listing_depends=False)
     assert "GF451022250010" in client.get(product.get_absolute_url()).content.decode()
-    Certification.objects.filter(pk=certificate.pk).update(valid_until=timezone.localdate() - datetime.timedelta(days=1))
+    Certification.objects.filter(pk=certificate.pk).update(
+        valid_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
     assert "富川脐橙" in client.get(reverse("catalogue:index")).content.decode()
     page = client.get(product.get_absolute_url()).content.decode()
     assert "富川脐橙" in page and "GF451022250010" not in page
