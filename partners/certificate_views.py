@@ -63,8 +63,25 @@ class CertificationForm(forms.ModelForm):
             validate_document(scan)
         return scan
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("scheme") and cleaned.get("number"):
+            draft = Certification(
+                scheme=cleaned["scheme"],
+                number=certifications.normalise_number(cleaned["number"]),
+                valid_from=cleaned.get("valid_from"),
+                valid_until=cleaned.get("valid_until"),
+            )
+            try:
+                certifications.validate_certification(draft)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    if field in self.fields and field not in self.errors:
+                        self.add_error(field, errors)
+        return cleaned
+
     def _post_clean(self):
-        # The service does the model checks (format per scheme, default validity).
+        # Model checks run in the service (certification_save), with the scheme's defaults filled in.
         pass
 
 
