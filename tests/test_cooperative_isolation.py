@@ -138,3 +138,18 @@ def test_submit_review_list_flow_and_price_rereview(client, two_cooperatives):
     record.save()
     product.refresh_from_db()
     assert product.listing_status == ListingStatus.REVIEW and not product.is_public
+
+
+def test_dashboard_product_form_offers_only_own_certificates_and_assisted_counties(client, two_cooperatives):
+    from tests.factories import CountyFactory, ProductClassFactory
+
+    CountyFactory(name="广州市天河区", slug="tianhe", assistance_level="none")
+    product_class = ProductClassFactory()
+    own = CertificationFactory(holder=two_cooperatives["second"], number="GF451022250202")
+    client.force_login(two_cooperatives["second_user"])
+    url = reverse("dashboard:catalogue-product-create", kwargs={"product_class_slug": product_class.slug})
+    html = client.get(url).content.decode()
+    assert own.number in html and "GF451022250101" not in html
+    assert "广州市天河区" not in html
+    for field in ("origin_county", "storage_type", "shelf_life_days", "specification", "traceability_code"):
+        assert f'name="{field}"' in html
