@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner.abstract_models import AbstractPartner
 from phonenumber_field.modelfields import PhoneNumberField
 
+from marketplace.storage import private_storage
+
 
 class AssistanceLevel(models.TextChoices):
     """Key-assistance level of a county (乡村振兴重点帮扶县)."""
@@ -155,6 +157,7 @@ class Certification(models.Model):
     scan = models.FileField(
         _("scan of the certificate"),
         upload_to="certificates/%Y/%m/",
+        storage=private_storage,
         blank=True,
         validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
     )
@@ -234,10 +237,17 @@ class CooperativeApplication(models.Model):
     farmer_linkage = models.TextField(_("farmer-linkage statement"))
     description = models.TextField(_("what you produce"), blank=True)
     business_licence = models.FileField(
-        _("business licence"), upload_to="applications/%Y/%m/", validators=_document_validators()
+        _("business licence"),
+        upload_to="applications/%Y/%m/",
+        storage=private_storage,
+        validators=_document_validators(),
     )
     food_licence = models.FileField(
-        _("food production licence"), upload_to="applications/%Y/%m/", blank=True, validators=_document_validators()
+        _("food production licence"),
+        upload_to="applications/%Y/%m/",
+        storage=private_storage,
+        blank=True,
+        validators=_document_validators(),
     )
     partner = models.OneToOneField(
         Partner, verbose_name=_("cooperative"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

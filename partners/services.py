@@ -1,13 +1,33 @@
-"""Writes for cooperatives and counties."""
+"""Writes for cooperatives and counties: reference data, onboarding and review (供应商入驻与审核)."""
 
 import csv
 import re
+import secrets
 from pathlib import Path
 
+import phonenumbers
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
-from partners.models import AssistanceLevel, County
+from marketplace.slugs import pinyin_slugify
+from marketplace.uploads import validate_document
+from partners.models import (
+    ApplicationEvent,
+    ApplicationStatus,
+    AssistanceLevel,
+    CooperativeApplication,
+    County,
+    Partner,
+)
+from partners.selectors import open_application_for_credit_code
+from partners.tasks import send_application_emails_task
+from partners.validators import normalise_credit_code, validate_credit_code, validate_credit_code_division
 
 REFERENCE_COUNTIES_CSV = Path(__file__).resolve().parent / "data" / "guangxi_assisted_counties.csv"
 _SUFFIX = re.compile(r"(各族|苗族|侗族|瑶族|壮族|仫佬族|毛南族|彝族|京族|回族)?自治县$|[县区市]$")
@@ -61,3 +81,456 @@ def counties_import_reference(*, path: Path = REFERENCE_COUNTIES_CSV, update: bo
             else:
                 counts["unchanged"] += 1
     return counts
+
+
+# --------------------------------------------------------------------------- onboarding (供应商入驻)
+# Applicant → county recommendation (县级推荐) → platform review (平台审核). Each step is one
+# transaction on a locked row; e-mails leave after commit (partners.tasks).
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
+COOPERATIVE_STAFF_GROUP = "合作社工作人员"
+
+_Action = ApplicationEvent.Action
+# action → (statuses it may start from, status it leads to)
+_TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    _Action.RECOMMEND: ((ApplicationStatus.SUBMITTED,), ApplicationStatus.RECOMMENDED),
+    _Action.RETURN: ((ApplicationStatus.SUBMITTED,), ApplicationStatus.RETURNED),
+    _Action.REQUEST_INFO: ((ApplicationStatus.RECOMMENDED,), ApplicationStatus.MORE_INFO),
+    _Action.APPROVE: ((ApplicationStatus.RECOMMENDED,), ApplicationStatus.APPROVED),
+    _Action.REJECT: ((ApplicationStatus.RECOMMENDED,), ApplicationStatus.REJECTED),
+}
+# A returned application goes back to the county; one that the platform asked about goes back to the platform.
+_RESUBMIT_TO = {
+    ApplicationStatus.RETURNED: ApplicationStatus.SUBMITTED,
+    ApplicationStatus.MORE_INFO: ApplicationStatus.RECOMMENDED,
+}
+APPLICANT_FIELDS = (
+    "kind",
+    "name",
+    "credit_code",
+    "county",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "households_linked",
+    "farmer_linkage",
+    "description",
+)
+
+
+def application_reference_generate() -> str:
+    """A new, unused reference number (申请编号): ``SQ`` + date + four random characters."""
+    today = timezone.localdate().strftime("%Y%m%d")
+    for _attempt in range(20):
+        reference = "SQ" + today + "".join(secrets.choice(REFERENCE_ALPHABET) for _position in range(4))
+        if not CooperativeApplication.objects.filter(reference=reference).exists():
+            return reference
+    raise RuntimeError("no free application reference today")  # 32⁴ a day: only if something is badly wrong
+
+
+def _document_name(upload, label: str) -> str:
+    """An unguessable storage name: the applicant's file name is neither kept nor trusted."""
+    extension = Path(getattr(upload, "name", "") or "").suffix.lower().lstrip(".")
+    return f"{label}-{secrets.token_urlsafe(18)}.{extension or 'bin'}"
+
+
+def _add_error(errors: dict[str, list], field: str, error: ValidationError) -> None:
+    errors.setdefault(field, []).extend(error.error_list)
+
+
+def validate_mainland_mobile(value) -> None:
+    """A mainland China mobile number (手机号码): +86, eleven digits beginning with 1."""
+    try:
+        number = value if isinstance(value, phonenumbers.PhoneNumber) else phonenumbers.parse(str(value or ""), "CN")
+    except phonenumbers.NumberParseException:
+        number = None
+    mobile_types = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    if (
+        number is None
+        or number.country_code != 86
+        or not phonenumbers.is_valid_number(number)
+        or phonenumbers.number_type(number) not in mobile_types
+    ):
+        raise ValidationError(
+            _("Enter a mainland China mobile number of 11 digits, e.g. 138 0013 8000."), code="not_mainland_mobile"
+        )
+
+
+def _check_applicant_values(*, values: dict, business_licence, food_licence, errors: dict[str, list]) -> None:
+    """Credit code (format, check character, Guangxi, the county's division), assisted county, mobile, documents."""
+    county = values.get("county")
+    code = values.get("credit_code", "")
+    try:
+        validate_credit_code(code)
+        validate_credit_code_division(code, county)
+    except ValidationError as error:
+        _add_error(errors, "credit_code", error)
+    if county is not None and not county.is_assisted:
+        _add_error(
+            errors,
+            "county",
+            ValidationError(
+                _("%(county)s is not an assisted county."), code="county_not_assisted", params={"county": county}
+            ),
+        )
+    try:
+        validate_mainland_mobile(values.get("contact_phone"))
+    except ValidationError as error:
+        _add_error(errors, "contact_phone", error)
+    for field, upload in (("business_licence", business_licence), ("food_licence", food_licence)):
+        if upload is None:
+            continue
+        try:
+            validate_document(upload)
+        except ValidationError as error:
+            _add_error(errors, field, error)
+
+
+def _check_no_open_application(*, credit_code: str, exclude_pk: int | None = None) -> None:
+    existing = open_application_for_credit_code(credit_code=credit_code, exclude_pk=exclude_pk)
+    if existing is not None:
+        raise ValidationError(
+            {
+                "credit_code": ValidationError(
+                    _(
+                        "An application for this credit code is already under review (reference %(reference)s). "
+                        "Check its status or correct it instead of applying again."
+                    ),
+                    code="duplicate_application",
+                    params={"reference": existing.reference},
+                )
+            }
+        )
+    if Partner.objects.filter(credit_code=credit_code, is_active=True).exists():
+        raise ValidationError(
+            {
+                "credit_code": ValidationError(
+                    _("A cooperative with this credit code already sells on the platform."), code="already_partner"
+                )
+            }
+        )
+
+
+def _delete_files_on_failure(*files) -> None:
+    for field_file in files:
+        if field_file and field_file.name:
+            field_file.storage.delete(field_file.name)
+
+
+def _record_event(
+    *, application: CooperativeApplication, action: str, actor=None, note: str = "", language: str | None = None
+) -> ApplicationEvent:
+    """Write the event and send its e-mails once the transaction has committed."""
+    event = ApplicationEvent(application=application, action=action, actor=actor, note=note)
+    event.full_clean()
+    event.save()
+    event_id = event.pk
+    transaction.on_commit(lambda: send_application_emails_task.delay(event_id, language))
+    return event
+
+
+def application_submit(
+    *,
+    kind: str,
+    name: str,
+    credit_code: str,
+    county: County,
+    contact_name: str,
+    contact_phone: str,
+    contact_email: str,
+    households_linked: int,
+    farmer_linkage: str,
+    description: str = "",
+    business_licence: UploadedFile | None,
+    food_licence: UploadedFile | None = None,
+    language: str | None = None,
+) -> CooperativeApplication:
+    """Submit an application to sell on the platform (提交入驻申请).
+
+    Validates everything before anything is stored: a bad field leaves no row and no file.
+    Side effects: the application and its documents, a "submit" event; after commit, a
+    confirmation to the applicant and a notice to the county's officers.
+    """
+    values = {
+        "kind": kind,
+        "name": (name or "").strip(),
+        "credit_code": normalise_credit_code(credit_code),
+        "county": county,
+        "contact_name": (contact_name or "").strip(),
+        "contact_phone": contact_phone,
+        "contact_email": (contact_email or "").strip(),
+        "households_linked": households_linked,
+        "farmer_linkage": (farmer_linkage or "").strip(),
+        "description": (description or "").strip(),
+    }
+    errors: dict[str, list] = {}
+    if business_licence is None:
+        _add_error(errors, "business_licence", ValidationError(_("Upload the business licence."), code="required"))
+    _check_applicant_values(values=values, business_licence=business_licence, food_licence=food_licence, errors=errors)
+    application = CooperativeApplication(reference="SQ-pending", **values)
+    try:
+        application.full_clean(exclude=["business_licence", "food_licence", "reference"])
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            if field not in errors:  # our own checks say it more precisely
+                errors[field] = [ValidationError(message) for message in messages]
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        # One open application per credit code: the county row serialises concurrent submissions
+        # (a valid code's division names its county, so duplicates meet on the same lock).
+        County.objects.select_for_update().get(pk=county.pk)
+        _check_no_open_application(credit_code=values["credit_code"])
+        application.reference = application_reference_generate()
+        business_licence.name = _document_name(business_licence, "business-licence")
+        application.business_licence = business_licence
+        if food_licence is not None:
+            food_licence.name = _document_name(food_licence, "food-licence")
+            application.food_licence = food_licence
+        try:
+            application.full_clean()
+            application.save()
+            _record_event(application=application, action=_Action.SUBMIT, language=language)
+        except Exception:
+            _delete_files_on_failure(application.business_licence, application.food_licence)
+            raise
+    return application
+
+
+def _locked(application: CooperativeApplication) -> CooperativeApplication:
+    return CooperativeApplication.objects.select_for_update().select_related("county").get(pk=application.pk)
+
+
+def _check_transition(application: CooperativeApplication, action: str) -> str:
+    allowed_from, target = _TRANSITIONS[action]
+    if application.status not in allowed_from:
+        raise ValidationError(
+            _("This application is “%(status)s”: that step is not possible now."),
+            code="invalid_transition",
+            params={"status": application.get_status_display()},
+        )
+    return target
+
+
+def _require_officer(application: CooperativeApplication, officer) -> None:
+    if not (officer.is_active and application.county.officers.filter(pk=officer.pk).exists()):
+        raise PermissionDenied(_("Only officers of the applicant's county can recommend or return it."))
+
+
+def _require_staff(reviewer) -> None:
+    if not (reviewer.is_active and reviewer.is_staff):
+        raise PermissionDenied(_("Only platform staff can take this step."))
+
+
+def _require_note(note: str, message) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": ValidationError(message, code="required")})
+    return note
+
+
+def _transition(*, application, action: str, actor, note: str = "") -> CooperativeApplication:
+    with transaction.atomic():
+        locked = _locked(application)
+        locked.status = _check_transition(locked, action)
+        locked.full_clean()
+        locked.save(update_fields=["status", "updated_at"])
+        _record_event(application=locked, action=action, actor=actor, note=note)
+    application.status = locked.status
+    return locked
+
+
+def application_recommend(*, application: CooperativeApplication, officer, note: str = "") -> CooperativeApplication:
+    """The county recommends the applicant (县级推荐) after checking operations, capacity, quality safety.
+
+    Side effects: status "recommended", a "recommend" event; after commit, e-mails to the
+    applicant and to platform staff.
+    """
+    _require_officer(application, officer)
+    return _transition(application=application, action=_Action.RECOMMEND, actor=officer, note=(note or "").strip())
+
+
+def application_return(*, application: CooperativeApplication, officer, reason: str) -> CooperativeApplication:
+    """The county returns the application for correction (退回), with a reason for the applicant.
+
+    Side effects: status "returned", a "return" event; after commit, an e-mail to the applicant.
+    """
+    _require_officer(application, officer)
+    reason = _require_note(reason, _("Tell the applicant why the application is returned."))
+    return _transition(application=application, action=_Action.RETURN, actor=officer, note=reason)
+
+
+def application_request_info(*, application: CooperativeApplication, reviewer, message: str) -> CooperativeApplication:
+    """Platform staff ask the applicant for more information (补充材料).
+
+    Side effects: status "more_info", a "request_info" event; after commit, an e-mail to the applicant.
+    """
+    _require_staff(reviewer)
+    message = _require_note(message, _("Tell the applicant what information is needed."))
+    return _transition(application=application, action=_Action.REQUEST_INFO, actor=reviewer, note=message)
+
+
+def application_reject(*, application: CooperativeApplication, reviewer, reason: str) -> CooperativeApplication:
+    """Platform staff reject the application (不予入驻), with a reason for the applicant.
+
+    Side effects: status "rejected", a "reject" event; after commit, an e-mail to the applicant.
+    """
+    _require_staff(reviewer)
+    reason = _require_note(reason, _("Tell the applicant why the application is rejected."))
+    return _transition(application=application, action=_Action.REJECT, actor=reviewer, note=reason)
+
+
+def application_resubmit(
+    *,
+    application: CooperativeApplication,
+    changes: dict,
+    business_licence: UploadedFile | None = None,
+    food_licence: UploadedFile | None = None,
+    note: str = "",
+    language: str | None = None,
+) -> CooperativeApplication:
+    """The applicant corrects a returned application or adds what was asked for (重新提交).
+
+    ``changes`` holds new values of the applicant's fields (APPLICANT_FIELDS); documents are
+    replaced only when a new one is given. A returned application goes back to the county,
+    one with a request for information back to the platform (the county cannot be changed then:
+    it has already recommended). Side effects: the corrected row, a "resubmit" event; replaced
+    documents are deleted after commit; e-mails to the applicant and to the next reviewers.
+    """
+    unknown = set(changes) - set(APPLICANT_FIELDS)
+    if unknown:
+        raise ValueError(f"not applicant fields: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = _locked(application)
+        if locked.status not in _RESUBMIT_TO:
+            raise ValidationError(
+                _("This application is “%(status)s”: it cannot be changed now."),
+                code="invalid_transition",
+                params={"status": locked.get_status_display()},
+            )
+        values = {field: getattr(locked, field) for field in APPLICANT_FIELDS}
+        values.update(changes)
+        values["credit_code"] = normalise_credit_code(values["credit_code"])
+        for field in ("name", "contact_name", "contact_email", "farmer_linkage", "description"):
+            values[field] = (values[field] or "").strip()
+        errors: dict[str, list] = {}
+        if locked.status == ApplicationStatus.MORE_INFO and values["county"].pk != locked.county_id:
+            _add_error(
+                errors,
+                "county",
+                ValidationError(
+                    _("The county has already recommended this application; its county cannot change now."),
+                    code="county_locked",
+                ),
+            )
+        _check_applicant_values(
+            values=values, business_licence=business_licence, food_licence=food_licence, errors=errors
+        )
+        for field, value in values.items():
+            setattr(locked, field, value)
+        try:
+            locked.full_clean(exclude=["business_licence", "food_licence"])
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field not in errors:
+                    errors[field] = [ValidationError(message) for message in messages]
+        if errors:
+            raise ValidationError(errors)
+        _check_no_open_application(credit_code=values["credit_code"], exclude_pk=locked.pk)
+
+        replaced = []
+        if business_licence is not None:
+            replaced.append(locked.business_licence.name)
+            business_licence.name = _document_name(business_licence, "business-licence")
+            locked.business_licence = business_licence
+        if food_licence is not None:
+            if locked.food_licence:
+                replaced.append(locked.food_licence.name)
+            food_licence.name = _document_name(food_licence, "food-licence")
+            locked.food_licence = food_licence
+        locked.status = _RESUBMIT_TO[locked.status]
+        try:
+            locked.full_clean()
+            locked.save()
+            _record_event(application=locked, action=_Action.RESUBMIT, note=(note or "").strip(), language=language)
+        except Exception:
+            _delete_files_on_failure(
+                locked.business_licence if business_licence is not None else None,
+                locked.food_licence if food_licence is not None else None,
+            )
+            raise
+        storage = locked.business_licence.storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in replaced if name])
+    application.refresh_from_db()
+    return locked
+
+
+def _unique_partner_code(name: str) -> str:
+    base = pinyin_slugify(name)[:100].strip("-") or "cooperative"
+    code, number = base, 1
+    while Partner.objects.filter(code=code).exists():
+        number += 1
+        code = f"{base}-{number}"
+    return code
+
+
+def cooperative_staff_group() -> Group:
+    """The group of cooperative staff (合作社工作人员): Oscar's limited partner dashboard."""
+    group, _created = Group.objects.get_or_create(name=COOPERATIVE_STAFF_GROUP)
+    group.permissions.add(Permission.objects.get(codename="dashboard_access", content_type__app_label="partner"))
+    return group
+
+
+def _cooperative_account(*, application: CooperativeApplication, partner: Partner):
+    """The cooperative's staff account: the contact e-mail's user, created without a password if new."""
+    User = get_user_model()
+    email = User.objects.normalize_email(application.contact_email.strip())
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(email=email, first_name=application.contact_name[:150], mobile=application.contact_phone)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+    partner.users.add(user)
+    user.groups.add(cooperative_staff_group())
+    return user
+
+
+def application_approve(*, application: CooperativeApplication, reviewer) -> Partner:
+    """The platform approves the applicant (审核通过): it becomes a cooperative selling on the platform.
+
+    In one transaction: the Oscar partner (copied from the application), its link from the
+    application, the staff account (contact e-mail, reused if it exists) in Partner.users with
+    dashboard access, an "approve" event. After commit, an e-mail to the applicant with the way
+    to set a password. Approving an approved application returns its cooperative and does nothing.
+    """
+    _require_staff(reviewer)
+    with transaction.atomic():
+        locked = _locked(application)
+        if locked.status == ApplicationStatus.APPROVED and locked.partner_id:
+            application.status, application.partner = locked.status, locked.partner
+            return locked.partner
+        locked.status = _check_transition(locked, _Action.APPROVE)
+        partner = Partner(
+            code=_unique_partner_code(locked.name),
+            name=locked.name,
+            kind=locked.kind,
+            county=locked.county,
+            credit_code=locked.credit_code,
+            households_linked=locked.households_linked,
+            farmer_linkage=locked.farmer_linkage,
+            contact_name=locked.contact_name,
+            contact_phone=locked.contact_phone,
+            description=locked.description,
+            is_active=True,
+        )
+        partner.full_clean()
+        partner.save()
+        _cooperative_account(application=locked, partner=partner)
+        locked.partner = partner
+        locked.full_clean()
+        locked.save(update_fields=["status", "partner", "updated_at"])
+        _record_event(application=locked, action=_Action.APPROVE, actor=reviewer)
+    application.status, application.partner = locked.status, partner
+    return partner

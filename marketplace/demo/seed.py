@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
@@ -183,7 +184,10 @@ class DemoSeeder:
     def seed_pages(self, products: dict[str, Product]) -> None:
         home = HomePage.objects.first()
         if home is None:  # the data migration creates it; recreate if someone deleted it
-            root = Page.get_first_root_node()
+            from wagtail.models import Locale
+
+            Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+            root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
             home = root.add_child(instance=HomePage(title="粤桂协作消费帮扶平台", slug="home"))
             Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
 
@@ -342,6 +346,8 @@ class DemoSeeder:
                     cooperatives["bama-xiangzhu"].users.add(user)
                 if role == "platform staff":
                     user.groups.add(Group.objects.get_or_create(name="Moderators")[0])
+                if role == "county officer":
+                    self.counties["巴马瑶族自治县"].officers.add(user)
 
     def counts(self) -> dict[str, int]:
         User = get_user_model()
