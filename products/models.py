@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractProduct
 
+from marketplace.storage import private_storage
+
 
 class StorageType(models.TextChoices):
     """Storage type (储存方式); cold storage later means cold-chain shipping."""
@@ -91,8 +93,8 @@ class ProductImport(models.Model):
 
     partner = models.ForeignKey("partner.Partner", on_delete=models.CASCADE, related_name="imports")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    source = models.FileField(_("product file"), upload_to="imports/%Y/%m/")
-    images = models.FileField(_("images (zip)"), upload_to="imports/%Y/%m/", blank=True)
+    source = models.FileField(_("product file"), upload_to="imports/%Y/%m/", storage=private_storage)
+    images = models.FileField(_("images (zip)"), upload_to="imports/%Y/%m/", storage=private_storage, blank=True)
     mode = models.CharField(_("mode"), max_length=20, choices=ImportMode.choices, default=ImportMode.VALID_ROWS)
     status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)

@@ -333,6 +333,7 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "url_name": "cooperatives:listings",
                 "access_fn": cooperative_or_staff,
             },
+            {"label": _("Bulk import"), "url_name": "cooperatives:imports", "access_fn": cooperative_or_staff},
         ],
     },
 ]
