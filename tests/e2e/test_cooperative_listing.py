@@ -1,0 +1,85 @@
+"""An approved cooperative records a certificate, imports products, staff list one, buyers see it."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from products.models import ListingStatus
+from tests.factories import CategoryFactory, CooperativeFactory, CountyFactory, UserFactory, home_page
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+PASSWORD = "journey-pass-2026"
+
+CSV = (
+    "商品编码,商品名称,分类,价格,库存,产地县,储存方式,保质期天数,规格,证书编号,图片文件名\n"
+    "LY-201,凌云白毫 特级,茶叶,268.00,100,凌云县,常温,730,250克/罐,GF451027250001,\n"
+    "LY-202,凌云白毫 红茶,茶叶,168.00,80,凌云县,常温,730,250克/罐,,\n"
+)
+
+
+def _log_in(page, email: str, next_url: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"/shop/accounts/login/?next={next_url}")
+    page.fill("#id_login-username", email)
+    page.fill("#id_login-password", PASSWORD)
+    page.click("button[name=login_submit]")
+    page.wait_for_url(f"**{next_url}")
+
+
+def test_cooperative_lists_certified_products(page, journey):
+    home_page()
+    county = CountyFactory(name="凌云县", slug="lingyun", prefecture="百色市", division_code="451027")
+    CategoryFactory(name="茶叶")
+    cooperative = CooperativeFactory(name="凌云白毫茶叶专业合作社", code="lingyun-tea", county=county)
+    member = UserFactory(email="tea@coop.example.cn", password=PASSWORD)
+    member.user_permissions.add(Permission.objects.get(codename="dashboard_access", content_type__app_label="partner"))
+    cooperative.users.add(member)
+    UserFactory(email="staff@platform.example.cn", is_staff=True, password=PASSWORD)
+
+    # The cooperative records its Green Food certificate.
+    _log_in(page, "tea@coop.example.cn", "/cooperatives/certificates/add/")
+    page.select_option("#id_scheme", "green_food")
+    page.fill("#id_number", "GF4510272500")  # too short: the form says what shape is expected
+    page.fill("#id_issuer", "中国绿色食品发展中心")
+    page.fill("#id_valid_from", "2026-01-01")
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_load_state("load")
+    assert page.locator(".invalid-feedback").first.is_visible()
+    journey.check("certificate-error")
+    page.fill("#id_number", "GF451027250001")
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_url("**/cooperatives/certificates/")
+    assert page.get_by_role("cell", name="GF451027250001", exact=True).is_visible()
+    journey.check("certificates")
+
+    # It imports two products from a CSV file.
+    page.goto("/cooperatives/imports/")
+    page.set_input_files(
+        "input[name=source]", files=[{"name": "products.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
+    )
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/cooperatives/imports/*/")
+    page.wait_for_function("!document.querySelector('meta[http-equiv=refresh]')", timeout=30_000)
+    assert cooperative.imports.get().created_count == 2
+    journey.check("import-done")
+
+    page.goto("/cooperatives/listings/")
+    assert page.get_by_role("cell", name="凌云白毫 特级").first.is_visible()
+    journey.check("listings-in-review")
+
+    # Platform staff list the certified one; it appears in the shop with its badge.
+    _log_in(page, "staff@platform.example.cn", "/cooperatives/listings/?status=review")
+    row = page.locator("tr", has_text="凌云白毫 特级")
+    row.locator("form[action$='/approve/'] button").click()
+    page.wait_for_load_state("load")
+    journey.check("listed")
+
+    page.context.clear_cookies()
+    page.goto("/shop/catalogue/?county=lingyun")
+    assert page.get_by_role("link", name="凌云白毫 特级").is_visible()
+    assert page.get_by_text("凌云白毫 红茶").count() == 0  # still under review
+    journey.check("shop")
+    from oscar.core.loading import get_model
+
+    product = get_model("catalogue", "Product").objects.get(title="凌云白毫 特级")
+    assert product.listing_status == ListingStatus.LISTED
+    assert product.certifications.get().number == "GF451027250001"
