@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.uploads import validate_document
 from partners.models import ApplicationStatus, CooperativeApplication, County
 from partners.selectors import assisted_counties, counties_grouped_by_prefecture
-from partners.services import validate_mainland_mobile
+from partners.services import APPLICANT_FIELDS, validate_mainland_mobile
 from partners.validators import normalise_credit_code, validate_credit_code, validate_credit_code_division
 
 DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
@@ -67,20 +67,7 @@ class ApplicationForm(AccessibleErrorsMixin, forms.ModelForm):
 
     class Meta:
         model = CooperativeApplication
-        fields = (
-            "kind",
-            "name",
-            "credit_code",
-            "county",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "households_linked",
-            "farmer_linkage",
-            "description",
-            "business_licence",
-            "food_licence",
-        )
+        fields = (*APPLICANT_FIELDS, "business_licence", "food_licence")
         labels = {
             "kind": _("Kind of applicant"),
             "name": _("Name as on the business licence"),
