@@ -75,21 +75,31 @@ def _percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[rank - 1]
 
 
+def warm(visitors: list[Visitor], path: str, *, per_visitor: int, time_cap: float) -> list[int]:
+    """Every visitor requests ``path`` ``per_visitor`` times (all at once); returns the statuses."""
+    statuses: list[int] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + time_cap
+
+    def visit(visitor: Visitor) -> None:
+        for _ in range(per_visitor):
+            if time.monotonic() > deadline:
+                return
+            status, _size = visitor.get(path)
+            with lock:
+                statuses.append(status)
+
+    threads = [threading.Thread(target=visit, args=(visitor,), daemon=True) for visitor in visitors]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(time_cap + 2 * visitors[0].timeout)
+    return statuses
+
+
 def run(visitors: list[Visitor], path: str, *, requests: int, time_cap: float, warmup_per_visitor: int = 2) -> dict:
     """Warm ``path`` up, then load it with every visitor at once; return the measurements."""
-    warm_statuses: list[int] = []
-    warm_lock = threading.Lock()
-
-    def warm(visitor: Visitor) -> None:
-        deadline = time.monotonic() + time_cap
-        for _ in range(warmup_per_visitor):
-            if time.monotonic() > deadline:
-                break
-            status, _size = visitor.get(path)
-            with warm_lock:
-                warm_statuses.append(status)
-
-    _in_threads(visitors, warm)
+    warm_statuses = warm(visitors, path, per_visitor=warmup_per_visitor, time_cap=time_cap)
 
     lock = threading.Lock()
     issued = 0
@@ -148,11 +158,3 @@ def run(visitors: list[Visitor], path: str, *, requests: int, time_cap: float, w
         "bytes": round(sum(sizes) / len(sizes)) if sizes else 0,
         "client_cpu_share": round(client_cpu / wall, 2) if wall > 0 else None,
     }
-
-
-def _in_threads(visitors: list[Visitor], target) -> None:
-    threads = [threading.Thread(target=target, args=(visitor,), daemon=True) for visitor in visitors]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()

@@ -69,7 +69,9 @@ def _next_bench_index() -> int:
     from oscar.core.loading import get_model
 
     Product = get_model("catalogue", "Product")
-    last = Product.objects.filter(upc__startswith=BENCH_UPC_PREFIX).order_by("-upc").values_list("upc", flat=True).first()
+    last = (
+        Product.objects.filter(upc__startswith=BENCH_UPC_PREFIX).order_by("-upc").values_list("upc", flat=True).first()
+    )
     return int(last.removeprefix(BENCH_UPC_PREFIX)) + 1 if last else 1
 
 
@@ -100,8 +102,10 @@ def top_up(count: int, *, seed: int = 2026) -> None:
         certificates[certificate.holder_id].append(certificate.pk)
     # Titles, specifications and prices modelled on the demo's own products.
     models = []
-    for upc, title, _category, _coop, price, stock, storage, shelf_life, spec, _schemes in data.PRODUCTS:
-        models.append((title, pinyin_slugify(title)[:200] or "product", Decimal(price), stock, storage, shelf_life, spec))
+    for _upc, title, _category, _coop, price, stock, storage, shelf_life, spec, _schemes in data.PRODUCTS:
+        models.append(
+            (title, pinyin_slugify(title)[:200] or "product", Decimal(price), stock, storage, shelf_life, spec)
+        )
 
     rng = random.Random(seed)
     start = _next_bench_index()
@@ -193,8 +197,8 @@ def bench_urls() -> dict[str, str]:
     county = CountyPage.objects.live().filter(slug="bama").first() or CountyPage.objects.live().order_by("pk").first()
     jobs = LaborPostIndexPage.objects.live().first()
     projects = ProjectIndexPage.objects.live().first()
-    missing = [name for name, obj in [("category", category), ("product", product), ("county page", county),
-                                      ("labor post index", jobs), ("project index", projects)] if obj is None]  # fmt: skip
+    found = {"category": category, "product": product, "county page": county, "jobs": jobs, "projects": projects}
+    missing = [name for name, obj in found.items() if obj is None]
     if missing:
         raise SystemExit("Missing in the database: " + ", ".join(missing))
     return {

@@ -33,18 +33,21 @@ def count(urls: dict[str, str]) -> dict[str, dict]:
             first = client.get(url)
         client.get(url)
         with CaptureQueriesContext(connection) as warm:
-            second = client.get(url)
+            last = client.get(url)
         warm_writes = _writes(warm.captured_queries)
         results[name] = {
             "url": url,
-            "status": second.status_code,
+            "status": last.status_code,
             "first_status": first.status_code,
             "queries": len(warm.captured_queries),
             "writes": len(warm_writes),
             "write_sql": [sql[:200] for sql in warm_writes],
             "first_queries": len(cold.captured_queries),
             "first_writes": len(_writes(cold.captured_queries)),
-            "bytes": len(second.content),
+            "bytes": len(last.content),
+            "set_cookies": sorted(last.cookies.keys()),
+            "vary": last.headers.get("Vary", ""),
+            "cache_control": last.headers.get("Cache-Control", ""),
         }
     return results
 

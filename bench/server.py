@@ -47,6 +47,23 @@ def children_of(pid: int) -> list[int]:
     return sorted(found)
 
 
+def cpu_jiffies() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine from /proc/stat."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        values = [int(value) for value in stat.readline().split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
+def machine_busy_cores(seconds: float = 1.0) -> float:
+    """How many CPU cores the whole machine kept busy over ``seconds`` (other people's work included)."""
+    busy_before, total_before = cpu_jiffies()
+    time.sleep(seconds)
+    busy_after, total_after = cpu_jiffies()
+    elapsed = total_after - total_before
+    return round((busy_after - busy_before) / elapsed * (os.cpu_count() or 1), 2) if elapsed else 0.0
+
+
 class MemorySampler(threading.Thread):
     """Samples VmRSS of the master and its workers; keeps per-process and total peaks."""
 
@@ -87,8 +104,9 @@ class MemorySampler(threading.Thread):
             "samples": self.samples,
             "master_peak_mib": round(self.peak_rss.get(self.master, 0) / 1024, 1),
             "worker_peak_mib": {str(pid): round(kib / 1024, 1) for pid, kib in sorted(workers.items())},
-            "worker_hwm_mib": {str(pid): round(kib / 1024, 1) for pid, kib in sorted(self.peak_hwm.items())
-                               if pid != self.master},  # fmt: skip
+            "worker_hwm_mib": {
+                str(pid): round(kib / 1024, 1) for pid, kib in sorted(self.peak_hwm.items()) if pid != self.master
+            },
             "max_worker_peak_mib": round(max(workers.values(), default=0) / 1024, 1),
             "total_peak_mib": round(self.peak_total / 1024, 1),
         }
@@ -107,16 +125,30 @@ class Gunicorn:
 
     def start(self, timeout: float = 90.0) -> None:
         command = [
-            sys.executable, "-m", "gunicorn", "marketplace.wsgi:application",
-            "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(self.workers),
-            "--worker-class", "sync",
-            "--timeout", "60",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "marketplace.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "60",
             "--no-control-socket",
-            "--error-logfile", str(self.log_path),
-        ]  # fmt: skip
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+            "--error-logfile",
+            str(self.log_path),
+        ]
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -129,6 +161,29 @@ class Gunicorn:
             raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s; see {self.log_path}")
         self.sampler = MemorySampler(self.process.pid)
         self.sampler.start()
+
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time of the master and its workers so far."""
+        total = 0
+        for pid in [self.process.pid, *children_of(self.process.pid)]:
+            try:
+                with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError, PermissionError, IndexError):
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def wait_idle(self, timeout: float = 30.0, quiet: float = 0.05) -> None:
+        """Wait until the workers have finished booting (no CPU used for half a second)."""
+        deadline = time.monotonic() + timeout
+        previous = self.cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            current = self.cpu_seconds()
+            if current - previous < quiet:
+                return
+            previous = current
 
     def _ready(self) -> bool:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)

@@ -1,0 +1,317 @@
+"""``python -m bench``: load-test the public pages at several catalogue sizes.
+
+For each size N: prepare a database with N products (PostgreSQL if reachable, else
+SQLite), count each page's SQL queries in-process, then serve the site with gunicorn
+(2 sync workers, production settings over plain HTTP on 127.0.0.1) and load every page
+with a bounded number of requests from concurrent keep-alive connections; a second pass
+repeats the load with Django's per-site cache. Prints a table per N and writes JSON and
+Markdown to bench/results/. Exits non-zero only when the benchmark itself cannot run.
+"""
+
+import argparse
+import contextlib
+import datetime
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from bench import databases, load, report
+from bench.databases import ROOT, BenchError, Database
+from bench.server import Gunicorn, cpu_jiffies, machine_busy_cores
+
+RESULTS = ROOT / "bench" / "results"
+FULL_SIZES = [200, 2_000, 20_000]
+QUICK_SIZES = [200, 2_000]
+QUIET_CORES = 0.3  # busy cores (of the whole machine) below which it counts as quiet
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", help="catalogue sizes, comma-separated (default 200,2000,20000; --quick: 200,2000)")
+    parser.add_argument("--quick", action="store_true", help="small fast run: sizes 200,2000, fewer requests")
+    parser.add_argument("--requests", type=int, help="requests per page (default 400; --quick: 100)")
+    parser.add_argument("--time-cap", type=float, help="seconds per page at most (default 12; --quick: 6)")
+    parser.add_argument("--concurrency", type=int, default=8, help="concurrent connections (default 8)")
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=60.0,
+        help="before each load pass, wait up to this many seconds for other work on the machine to stop (default 60)",
+    )
+    parser.add_argument("--no-cache-pass", action="store_true", help="skip the pass with the per-site cache")
+    parser.add_argument("--database-url", help="PostgreSQL server and base database (default: BENCH_DATABASE_URL)")
+    parser.add_argument(
+        "--sqlite", action="store_true", help="use SQLite files under bench/results/ even if PostgreSQL is up"
+    )
+    args = parser.parse_args(argv)
+    try:
+        sizes = [int(part.replace("_", "").replace(",", "")) for part in args.sizes.split(",")] if args.sizes else None
+    except ValueError:
+        parser.error("--sizes takes whole numbers separated by commas, e.g. 200,2000,20000")
+    args.sizes = sizes or (QUICK_SIZES if args.quick else FULL_SIZES)
+    if any(size < 100 for size in args.sizes):
+        parser.error("every size must be at least 100 (the demo alone has 60 products)")
+    args.requests = args.requests or (100 if args.quick else 400)
+    args.time_cap = args.time_cap or (6.0 if args.quick else 12.0)
+    if args.requests < 1 or args.time_cap <= 0 or not 1 <= args.concurrency <= 64:
+        parser.error("--requests and --time-cap must be positive, --concurrency between 1 and 64")
+    return args
+
+
+# --------------------------------------------------------------------------- environment facts
+
+
+def _first_line_with(path: str, prefix: str) -> str:
+    with contextlib.suppress(OSError), open(path, encoding="utf-8") as source:
+        for line in source:
+            if line.startswith(prefix):
+                return line.split(":", 1)[1].strip()
+    return "?"
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def meta(args: argparse.Namespace, base: Database) -> dict:
+    import django
+    import gunicorn
+
+    memory_kib = _first_line_with("/proc/meminfo", "MemTotal").split()[0]
+    commit = _git("rev-parse", "--short", "HEAD") or "?"
+    if _git("status", "--porcelain"):
+        commit += " (with uncommitted changes)"
+    return {
+        "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(),
+        "cpu_model": _first_line_with("/proc/cpuinfo", "model name"),
+        "memory_gib": round(int(memory_kib) / 1024 / 1024, 1) if memory_kib.isdigit() else "?",
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "gunicorn": gunicorn.__version__,
+        "commit": commit,
+        "database": base.describe().replace(f"/{base.name})", f"/{base.name}_n<N>)"),
+        "sizes": args.sizes,
+        "requests": args.requests,
+        "time_cap": args.time_cap,
+        "concurrency": args.concurrency,
+        "cache_pass": not args.no_cache_pass,
+        "quiet_wait": args.quiet_wait,
+    }
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def collectstatic(db: Database, static_root: Path) -> None:
+    log(f"Collecting static files into {static_root} (hashed names, as in production)")
+    env = databases.django_env(db, static_root=static_root)
+    databases.run_django(["manage.py", "collectstatic", "--noinput"], env, what="collectstatic", timeout=300)
+
+
+def count_queries(db: Database, urls: dict, static_root: Path, *, site_cache: bool) -> dict:
+    import json
+
+    env = databases.django_env(db, static_root=static_root, site_cache=site_cache)
+    output = databases.run_django(["-m", "bench.queries", json.dumps(urls)], env, what="counting queries")
+    return databases._json_tail(output)
+
+
+def load_pass(db: Database, urls: dict, static_root: Path, args, *, site_cache: bool) -> dict:
+    label = "cached" if site_cache else "uncached"
+    env = databases.django_env(db, static_root=static_root, site_cache=site_cache)
+    logs = RESULTS / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    # Other work on the machine skews every number: wait a little for it to calm down,
+    # then record how busy the machine was while nothing of ours ran.
+    background = machine_busy_cores(1.0)
+    deadline = time.monotonic() + args.quiet_wait
+    if background > QUIET_CORES and args.quiet_wait > 0:
+        log(f"    the machine is busy ({background:.1f} cores); waiting up to {args.quiet_wait:.0f} s for it to calm")
+        while background > QUIET_CORES and time.monotonic() < deadline:
+            time.sleep(4)
+            background = machine_busy_cores(1.0)
+    server = Gunicorn(env, logs / f"gunicorn-{db.name}-{label}.log")
+    server.start()
+    pages = {}
+    try:
+        server.wait_idle()
+        visitors = [load.Visitor("127.0.0.1", server.port) for _ in range(args.concurrency)]
+        # Every worker renders every page (and fills its caches) before anything is timed.
+        for path in urls.values():
+            load.warm(visitors, path, per_visitor=2, time_cap=args.time_cap)
+        for name, path in urls.items():
+            busy_before, cpu_before = cpu_jiffies(), server.cpu_seconds()
+            result = load.run(visitors, path, requests=args.requests, time_cap=args.time_cap)
+            busy_after, cpu_after = cpu_jiffies(), server.cpu_seconds()
+            machine = (busy_after[0] - busy_before[0]) / max(1, busy_after[1] - busy_before[1]) * (os.cpu_count() or 1)
+            result["machine_busy_cores"] = round(machine, 2)
+            result["server_cpu_cores"] = (
+                round((cpu_after - cpu_before) / result["seconds"], 2) if result["seconds"] else None
+            )
+            pages[name] = result
+            flag = f", {result['errors']} errors {result['statuses']}" if result["errors"] else ""
+            log(
+                f"    {label:<8} {name:<10} {result['requests']:>4} req in {result['seconds']:5.1f} s  "
+                f"{result['rps']:7.1f} req/s  p50 {result['p50_ms']:7.1f} ms  p99 {result['p99_ms']:7.1f} ms{flag}"
+            )
+        for visitor in visitors:
+            visitor.close()
+    finally:
+        memory = server.stop()
+    return {"port": server.port, "background_busy_cores": background, "pages": pages, "memory": memory}
+
+
+def findings(result: dict) -> list[str]:
+    """Plain observations the tables support: errors, writes, slow pages, the cache, query counts across N."""
+    notes = []
+    sizes = result["sizes"]
+    for size_result in sizes:
+        n = f"N={size_result['size']:,}"
+        pages = size_result.get("load", {}).get("pages", {})
+        for name, page in pages.items():
+            if page["errors"]:
+                notes.append(
+                    f"{n}: {name} answered {page['errors']} requests with a status other than 200 {page['statuses']}"
+                )
+        for name, q in size_result.get("queries", {}).items():
+            if q["status"] != 200:
+                notes.append(f"{n}: {name} answered {q['status']} to the test client")
+            if q["writes"]:
+                notes.append(f"{n}: a warm anonymous view of {name} writes {q['writes']} times: {q['write_sql'][:2]}")
+        first_writes = [
+            f"{name} {q['first_writes']}" for name, q in size_result.get("queries", {}).items() if q["first_writes"]
+        ]
+        if first_writes:
+            notes.append(
+                f"{n}: writes on the first view of a page in a fresh process (thumbnails, renditions, caches), "
+                f"none on later views: {', '.join(first_writes)}"
+            )
+        trivial = pages.get("trivial")
+        slow = [(name, report._ratio(page, trivial)) for name, page in pages.items() if name != "trivial"]
+        within = [f"{name} {ratio:.0f}×" for name, ratio in slow if ratio and ratio <= 10]
+        beyond = [f"{name} {ratio:.0f}×" for name, ratio in slow if ratio and ratio > 10]
+        if beyond:
+            notes.append(f"{n}: uncached, over 10× the trivial view (mean latency): {', '.join(beyond)}")
+        if within:
+            notes.append(f"{n}: uncached, within 10× the trivial view: {', '.join(within)}")
+        uncached = {}
+        for name, q in size_result.get("cached_queries", {}).items():
+            if q["queries"] and name != "trivial":
+                if q.get("set_cookies") and "cookie" in q.get("vary", "").lower():
+                    why = f"the response sets {', '.join(q['set_cookies'])} and varies on Cookie"
+                else:
+                    why = f"Cache-Control: {q.get('cache_control') or '(none)'}"
+                uncached.setdefault(why, []).append(name)
+        for why, names in uncached.items():
+            notes.append(f"{n}: the per-site cache never stores {', '.join(names)} ({why})")
+        for key in ("load", "cached_load"):
+            background = size_result.get(key, {}).get("background_busy_cores") or 0
+            if background > 0.2:
+                notes.append(
+                    f"{n}: other processes kept {background:.1f} cores busy just before the "
+                    f"{'cached' if key == 'cached_load' else 'uncached'} pass: its numbers are pessimistic"
+                )
+    if len(sizes) > 1:
+        grew, constant = [], []
+        for name in sizes[0].get("queries", {}):
+            counts = [s.get("queries", {}).get(name, {}).get("queries") for s in sizes]
+            if len(set(counts)) > 1:
+                grew.append(
+                    f"{name} (" + ", ".join(f"{s['size']:,}: {c}" for s, c in zip(sizes, counts, strict=True)) + ")"
+                )
+            else:
+                constant.append(f"{name} {counts[0]}")
+        if grew:
+            notes.append("queries change with N: " + "; ".join(grew))
+        if constant:
+            notes.append("queries constant across N: " + ", ".join(constant))
+    return notes
+
+
+def run_size(size: int, preparer: databases.Preparer, static_root: Path | None, args) -> tuple[dict, Path]:
+    log(f"\n=== N = {size:,} products ===")
+    db, prepared = preparer.prepare(size)
+    if static_root is None:
+        static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
+        collectstatic(db, static_root)
+    urls = prepared["urls"]
+    size_result = {"size": size, "database": db.describe(), "prepared": prepared, "urls": urls}
+    log("  counting SQL queries per page (test client, warm request)")
+    size_result["queries"] = count_queries(db, urls, static_root, site_cache=False)
+    log("  load, uncached (gunicorn, 2 sync workers)")
+    size_result["load"] = load_pass(db, urls, static_root, args, site_cache=False)
+    if not args.no_cache_pass:
+        size_result["cached_queries"] = count_queries(db, urls, static_root, site_cache=True)
+        log("  load, served by the per-site cache")
+        size_result["cached_load"] = load_pass(db, urls, static_root, args, site_cache=True)
+    return size_result, static_root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    try:
+        base = databases.choose(args.database_url, force_sqlite=args.sqlite)
+    except BenchError as exc:
+        log(f"bench: {exc}")
+        return 1
+    result = {"meta": meta(args, base), "sizes": []}
+    log(
+        f"Benchmark: sizes {args.sizes}, {args.requests} requests per page (cap {args.time_cap:.0f} s), "
+        f"{args.concurrency} connections; database {result['meta']['database']}"
+    )
+    preparer = databases.Preparer(base, log)
+    static_root = None
+    status = 0
+    try:
+        for size in sorted(args.sizes):
+            size_result, static_root = run_size(size, preparer, static_root, args)
+            result["sizes"].append(size_result)
+            log("")
+            log(report.heading(size_result))
+            log(report.text_table(size_result))
+            log(report.memory_line(size_result))
+    except KeyboardInterrupt:
+        log("bench: interrupted")
+        result["error"] = "interrupted"
+        status = 130
+    except BenchError as exc:
+        log(f"bench: {exc}")
+        result["error"] = str(exc)
+        status = 1
+    except Exception as exc:  # the benchmark could not run: say where, keep what was measured
+        traceback.print_exc()
+        result["error"] = f"{type(exc).__name__}: {exc}"
+        status = 1
+    finally:
+        if static_root is not None:
+            shutil.rmtree(static_root, ignore_errors=True)
+    result["meta"]["seconds"] = round(time.perf_counter() - started)
+    result["findings"] = findings(result)
+    if result["sizes"]:
+        json_path, md_path = report.write(result, RESULTS, stamp)
+        log("\nFindings:" if result["findings"] else "\nFindings: none")
+        for note in result["findings"]:
+            log(f"  - {note}")
+        log(f"\nResults: {json_path.relative_to(ROOT)}, {md_path.relative_to(ROOT)} ({result['meta']['seconds']} s)")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

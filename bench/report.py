@@ -1,0 +1,165 @@
+"""Tables (plain text for the terminal, Markdown for the results file) and the JSON record."""
+
+import json
+from pathlib import Path
+
+COLUMNS = [
+    ("page", "<"),
+    ("n", ">"),
+    ("req/s", ">"),
+    ("p50 ms", ">"),
+    ("p99 ms", ">"),
+    ("×trivial", ">"),
+    ("queries", ">"),
+    ("writes", ">"),
+    ("errors", ">"),
+    ("cached req/s", ">"),
+    ("cached p50", ">"),
+    ("cached ×triv", ">"),
+    ("cached queries", ">"),
+]
+
+
+def _fmt(value, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _ratio(page: dict | None, trivial: dict | None) -> float | None:
+    if not page or not trivial or not page.get("mean_ms") or not trivial.get("mean_ms"):
+        return None
+    return page["mean_ms"] / trivial["mean_ms"]
+
+
+def rows(size_result: dict) -> list[list[str]]:
+    """One row per page: uncached load, query counts, then the per-site-cache pass."""
+    load = size_result.get("load", {}).get("pages", {})
+    cached = size_result.get("cached_load", {}).get("pages", {})
+    queries = size_result.get("queries", {})
+    cached_queries = size_result.get("cached_queries", {})
+    table = []
+    for name in size_result["urls"]:
+        page, cpage = load.get(name), cached.get(name)
+        q, cq = queries.get(name, {}), cached_queries.get(name, {})
+        ratio, cratio = _ratio(page, load.get("trivial")), _ratio(cpage, cached.get("trivial"))
+        errors = page["errors"] if page else None
+        if q and q.get("status") != 200:
+            errors = f"{errors} (client: {q.get('status')})"
+        table.append(
+            [
+                name,
+                _fmt(page["requests"]) + ("*" if page and page["capped"] else "") if page else "–",
+                _fmt(page and page["rps"]),
+                _fmt(page and page["p50_ms"]),
+                _fmt(page and page["p99_ms"]),
+                f"{ratio:.1f}×" if ratio else "–",
+                _fmt(q.get("queries")),
+                _fmt(q.get("writes")),
+                _fmt(errors),
+                _fmt(cpage and cpage["rps"]),
+                _fmt(cpage and cpage["p50_ms"]),
+                f"{cratio:.1f}×" if cratio else "–",
+                _fmt(cq.get("queries")),
+            ]
+        )
+    return table
+
+
+def memory_line(size_result: dict) -> str:
+    parts = []
+    for label, key in (("uncached", "load"), ("cached", "cached_load")):
+        memory = size_result.get(key, {}).get("memory")
+        if memory:
+            workers = " / ".join(f"{mib:.0f}" for mib in memory["worker_peak_mib"].values())
+            parts.append(
+                f"{label} pass: master {memory['master_peak_mib']:.0f} MiB, workers {workers} MiB "
+                f"(max {memory['max_worker_peak_mib']:.0f}), total {memory['total_peak_mib']:.0f} MiB"
+            )
+    line = "Peak RSS — " + "; ".join(parts) if parts else "Peak RSS — not measured"
+    background = [
+        f"{label} {size_result[key]['background_busy_cores']:.2f}"
+        for label, key in (("uncached", "load"), ("cached", "cached_load"))
+        if size_result.get(key, {}).get("background_busy_cores") is not None
+    ]
+    if background:
+        line += "\nOther work on the machine just before each pass (busy cores): " + ", ".join(background)
+    return line
+
+
+def _width(text: str) -> int:
+    """Display width: CJK and the × sign are counted as they render in most terminals."""
+    return sum(2 if ord(char) >= 0x1100 and char != "×" else 1 for char in text)
+
+
+def text_table(size_result: dict) -> str:
+    header = [name for name, _align in COLUMNS]
+    body = rows(size_result)
+    widths = [max(_width(row[i]) for row in [header, *body]) for i in range(len(header))]
+
+    def line(cells):
+        out = []
+        for (_, align), cell, width in zip(COLUMNS, cells, widths, strict=True):
+            pad = " " * (width - _width(cell))
+            out.append(cell + pad if align == "<" else pad + cell)
+        return "  ".join(out)
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(header), rule, *(line(row) for row in body)])
+
+
+def markdown_table(size_result: dict) -> str:
+    header = [name for name, _align in COLUMNS]
+    aligns = [":--" if align == "<" else "--:" for _name, align in COLUMNS]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(aligns) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows(size_result)]
+    return "\n".join(lines)
+
+
+LEGEND = (
+    "n = requests measured (* = stopped by the time cap); req/s and latencies from {concurrency} concurrent "
+    "keep-alive connections against 2 gunicorn sync workers; ×trivial = mean latency ÷ the trivial view's mean "
+    "latency in the same pass; queries/writes = SQL statements of one warm anonymous request (Django test client, "
+    "same database); cached = second pass with Django's per-site cache middleware (local memory, per worker)."
+)
+
+
+def heading(size_result: dict) -> str:
+    prep = size_result["prepared"]
+    return f"N = {size_result['size']:,} products ({prep['browsable']:,} browsable) — {size_result['database']}"
+
+
+def markdown(result: dict) -> str:
+    meta = result["meta"]
+    out = [
+        f"# Benchmark {meta['started']}",
+        "",
+        f"- Machine: {meta['cpus']} CPUs ({meta['cpu_model']}), {meta['memory_gib']} GiB RAM",
+        f"- Database: {meta['database']}",
+        f"- Software: Python {meta['python']}, Django {meta['django']}, gunicorn {meta['gunicorn']} "
+        f"(2 sync workers), commit {meta['commit']}",
+        f"- Load: {meta['requests']} requests per page (time cap {meta['time_cap']} s), "
+        f"{meta['concurrency']} connections; run took {meta.get('seconds', '?')} s",
+        "",
+        LEGEND.format(concurrency=meta["concurrency"]),
+        "",
+    ]
+    for size_result in result["sizes"]:
+        memory = memory_line(size_result).replace("\n", "  \n")
+        out += [f"## {heading(size_result)}", "", markdown_table(size_result), "", memory, ""]
+    if result.get("findings"):
+        out += ["## Findings (automatic)", "", *(f"- {note}" for note in result["findings"]), ""]
+    if result.get("error"):
+        out += ["## The run stopped early", "", "```", result["error"], "```", ""]
+    return "\n".join(out)
+
+
+def write(result: dict, directory: Path, stamp: str) -> tuple[Path, Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    json_path = directory / f"bench-{stamp}.json"
+    md_path = directory / f"bench-{stamp}.md"
+    json_path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    md_path.write_text(markdown(result), encoding="utf-8")
+    return json_path, md_path
