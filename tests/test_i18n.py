@@ -68,3 +68,14 @@ def test_unknown_pages_get_a_translated_404(client, site_tree, url, expected, se
     response = client.get(url)
     assert response.status_code == 404
     assert expected in response.content.decode()
+
+
+def test_refusals_get_a_translated_403_page(client, settings):
+    from tests.factories import UserFactory
+
+    settings.DEBUG = False
+    client.force_login(UserFactory(email="buyer@example.com"))
+    response = client.get("/zh-hant/cooperatives/certificates/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "無權存取" in html and "只有合作社工作人員" in html and "工作人员" not in html
