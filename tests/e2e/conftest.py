@@ -114,3 +114,13 @@ class Journey:
 @pytest.fixture
 def journey(page, request):
     return Journey(page, request.node.originalname.removeprefix("test_").replace("_", "-"))
+
+
+def log_in(page, email: str, password: str, next_url: str) -> None:
+    """Log in through Oscar's login form and land on ``next_url``."""
+    page.context.clear_cookies()
+    page.goto(f"/shop/accounts/login/?next={next_url}")
+    page.fill("#id_login-username", email)
+    page.fill("#id_login-password", password)
+    page.click("button[name=login_submit]")
+    page.wait_for_url(f"**{next_url}")

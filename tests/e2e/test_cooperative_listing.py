@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from products.models import ListingStatus
+from tests.e2e.conftest import log_in
 from tests.factories import CategoryFactory, CooperativeFactory, CountyFactory, UserFactory, home_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -17,12 +18,7 @@ CSV = (
 
 
 def _log_in(page, email: str, next_url: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/shop/accounts/login/?next={next_url}")
-    page.fill("#id_login-username", email)
-    page.fill("#id_login-password", PASSWORD)
-    page.click("button[name=login_submit]")
-    page.wait_for_url(f"**{next_url}")
+    log_in(page, email, PASSWORD, next_url)
 
 
 def test_cooperative_lists_certified_products(page, journey):

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from partners.models import ApplicationStatus, CooperativeApplication, Partner
+from tests.e2e.conftest import log_in
 from tests.factories import CountyFactory, UserFactory, home_page
 from tests.partners.helpers import BAMA_DIVISION, credit_code, pdf_bytes, png_bytes
 
@@ -12,12 +13,7 @@ PASSWORD = "journey-pass-2026"
 
 
 def _log_in(page, email: str, next_url: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/shop/accounts/login/?next={next_url}")
-    page.fill("#id_login-username", email)
-    page.fill("#id_login-password", PASSWORD)
-    page.click("button[name=login_submit]")
-    page.wait_for_url(f"**{next_url}")
+    log_in(page, email, PASSWORD, next_url)
 
 
 def test_cooperative_onboarding(page, journey):
