@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench import databases, load, report
 from bench.databases import ROOT, BenchError, Database
-from bench.server import Gunicorn, cpu_jiffies, machine_busy_cores
+from bench.server import Gunicorn, cpu_jiffies, machine_busy_cores, process_cpu_seconds
 
 RESULTS = ROOT / "bench" / "results"
 FULL_SIZES = [200, 2_000, 20_000]
@@ -154,15 +154,24 @@ def load_pass(db: Database, urls: dict, static_root: Path, args, *, site_cache: 
         # Every worker renders every page (and fills its caches) before anything is timed.
         for path in urls.values():
             load.warm(visitors, path, per_visitor=2, time_cap=args.time_cap)
+        database_pids = databases.backend_pids(db)  # the workers' persistent connections, open by now
+        cores = os.cpu_count() or 1
         for name, path in urls.items():
-            busy_before, cpu_before = cpu_jiffies(), server.cpu_seconds()
+            busy_before, server_before = cpu_jiffies(), server.cpu_seconds()
+            database_before = process_cpu_seconds(database_pids)
             result = load.run(visitors, path, requests=args.requests, time_cap=args.time_cap)
-            busy_after, cpu_after = cpu_jiffies(), server.cpu_seconds()
-            machine = (busy_after[0] - busy_before[0]) / max(1, busy_after[1] - busy_before[1]) * (os.cpu_count() or 1)
+            busy_after, server_after = cpu_jiffies(), server.cpu_seconds()
+            database_after = process_cpu_seconds(database_pids)
+            wall = result["seconds"] or 1.0
+            machine = (busy_after[0] - busy_before[0]) / max(1, busy_after[1] - busy_before[1]) * cores
             result["machine_busy_cores"] = round(machine, 2)
-            result["server_cpu_cores"] = (
-                round((cpu_after - cpu_before) / result["seconds"], 2) if result["seconds"] else None
+            result["server_cpu_cores"] = round((server_after - server_before) / wall, 2)
+            result["database_cpu_cores"] = (
+                round((database_after - database_before) / wall, 2) if database_pids else None
             )
+            # What neither the server, its database connections nor this client used: other people's work.
+            ours = result["server_cpu_cores"] + (result["database_cpu_cores"] or 0) + (result["client_cpu_share"] or 0)
+            result["other_cores"] = round(max(0.0, machine - ours), 2)
             pages[name] = result
             flag = f", {result['errors']} errors {result['statuses']}" if result["errors"] else ""
             log(
@@ -183,6 +192,9 @@ def findings(result: dict) -> list[str]:
     for size_result in sizes:
         n = f"N={size_result['size']:,}"
         pages = size_result.get("load", {}).get("pages", {})
+        visible = size_result["prepared"]["browsable"]
+        if visible < size_result["size"]:
+            notes.append(f"{n}: the shop lists only {visible:,} of the {size_result['size']:,} products")
         for name, page in pages.items():
             if page["errors"]:
                 notes.append(
@@ -219,12 +231,16 @@ def findings(result: dict) -> list[str]:
                 uncached.setdefault(why, []).append(name)
         for why, names in uncached.items():
             notes.append(f"{n}: the per-site cache never stores {', '.join(names)} ({why})")
-        for key in ("load", "cached_load"):
-            background = size_result.get(key, {}).get("background_busy_cores") or 0
-            if background > 0.2:
+        for key, label in (("load", "uncached"), ("cached_load", "cached")):
+            contended = [
+                f"{name} {page['other_cores']:.1f}"
+                for name, page in size_result.get(key, {}).get("pages", {}).items()
+                if (page.get("other_cores") or 0) > report.CONTENDED_CORES
+            ]
+            if contended:
                 notes.append(
-                    f"{n}: other processes kept {background:.1f} cores busy just before the "
-                    f"{'cached' if key == 'cached_load' else 'uncached'} pass: its numbers are pessimistic"
+                    f"{n}: other processes used CPU while the {label} pass measured (cores): "
+                    f"{', '.join(contended)}; those rows are pessimistic"
                 )
     if len(sizes) > 1:
         grew, constant = [], []
@@ -287,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
             log(report.heading(size_result))
             log(report.text_table(size_result))
             log(report.memory_line(size_result))
+            log("(* stopped by the time cap; † other processes used over 0.3 cores while the page was measured)")
     except KeyboardInterrupt:
         log("bench: interrupted")
         result["error"] = "interrupted"

@@ -199,6 +199,17 @@ def exists(db: Database) -> bool:
         return connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db.name]).fetchone() is not None
 
 
+def backend_pids(db: Database) -> list[int]:
+    """PostgreSQL server processes serving ``db`` (to count their CPU), if the server is this machine."""
+    if db.engine != "postgresql" or db.server["host"] not in ("127.0.0.1", "localhost", "::1"):
+        return []
+    with _pg_connect(db.server) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db.name]
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
 def create_empty(db: Database) -> None:
     if db.engine == "sqlite":
         db.path.parent.mkdir(parents=True, exist_ok=True)

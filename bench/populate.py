@@ -107,6 +107,15 @@ def top_up(count: int, *, seed: int = 2026) -> None:
             (title, pinyin_slugify(title)[:200] or "product", Decimal(price), stock, storage, shelf_life, spec)
         )
 
+    # Shown in the shop as soon as they exist: listed (where the catalogue has a listing
+    # workflow) with the price the platform reviewed.
+    field_names = {field.name for field in Product._meta.get_fields()}
+    listed = {}
+    if "listing_status" in field_names:
+        from products.models import ListingStatus
+
+        listed["listing_status"] = ListingStatus.LISTED
+
     rng = random.Random(seed)
     start = _next_bench_index()
     for batch_start in range(start, start + count, BATCH_SIZE):
@@ -132,6 +141,8 @@ def top_up(count: int, *, seed: int = 2026) -> None:
                         shelf_life_days=shelf_life,
                         specification=spec,
                         traceability_code=f"GX-BENCH-{index:07d}",
+                        **listed,
+                        **({"reviewed_price": price} if "reviewed_price" in field_names else {}),
                     )
                     for index, title, slug, price, stock, storage, shelf_life, spec, partner in rows
                 ],
@@ -213,6 +224,17 @@ def bench_urls() -> dict[str, str]:
     }
 
 
+def shop_visible_count() -> int:
+    """Products the shop lists, by the shop's own definition when it has one."""
+    try:
+        from products.selectors import browsable_products
+    except ImportError:
+        from oscar.core.loading import get_model
+
+        return get_model("catalogue", "Product").objects.browsable().filter(is_public=True).count()
+    return browsable_products().count()
+
+
 def fill(target: int) -> dict:
     from oscar.core.loading import get_model
 
@@ -229,7 +251,7 @@ def fill(target: int) -> dict:
     return {
         "products_before": before,
         "products": after,
-        "browsable": Product.objects.browsable().filter(is_public=True).count(),
+        "browsable": shop_visible_count(),
         "seconds": round(time.perf_counter() - started, 2),
         "urls": bench_urls(),
     }

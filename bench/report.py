@@ -28,6 +28,16 @@ def _fmt(value, digits: int = 1) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+CONTENDED_CORES = 0.3  # other processes' CPU during a measurement above which it is flagged
+
+
+def _rps(page: dict | None) -> str:
+    if not page:
+        return "–"
+    flag = "†" if (page.get("other_cores") or 0) > CONTENDED_CORES else ""
+    return _fmt(page["rps"]) + flag
+
+
 def _ratio(page: dict | None, trivial: dict | None) -> float | None:
     if not page or not trivial or not page.get("mean_ms") or not trivial.get("mean_ms"):
         return None
@@ -52,14 +62,14 @@ def rows(size_result: dict) -> list[list[str]]:
             [
                 name,
                 _fmt(page["requests"]) + ("*" if page and page["capped"] else "") if page else "–",
-                _fmt(page and page["rps"]),
+                _rps(page),
                 _fmt(page and page["p50_ms"]),
                 _fmt(page and page["p99_ms"]),
                 f"{ratio:.1f}×" if ratio else "–",
                 _fmt(q.get("queries")),
                 _fmt(q.get("writes")),
                 _fmt(errors),
-                _fmt(cpage and cpage["rps"]),
+                _rps(cpage),
                 _fmt(cpage and cpage["p50_ms"]),
                 f"{cratio:.1f}×" if cratio else "–",
                 _fmt(cq.get("queries")),
@@ -122,13 +132,16 @@ LEGEND = (
     "n = requests measured (* = stopped by the time cap); req/s and latencies from {concurrency} concurrent "
     "keep-alive connections against 2 gunicorn sync workers; ×trivial = mean latency ÷ the trivial view's mean "
     "latency in the same pass; queries/writes = SQL statements of one warm anonymous request (Django test client, "
-    "same database); cached = second pass with Django's per-site cache middleware (local memory, per worker)."
+    "same database); cached = second pass with Django's per-site cache middleware (local memory, per worker); "
+    "† = other processes on the machine used more than 0.3 of its cores while that page was measured."
 )
 
 
 def heading(size_result: dict) -> str:
     prep = size_result["prepared"]
-    return f"N = {size_result['size']:,} products ({prep['browsable']:,} browsable) — {size_result['database']}"
+    return (
+        f"N = {size_result['size']:,} products ({prep['browsable']:,} listed in the shop) — {size_result['database']}"
+    )
 
 
 def markdown(result: dict) -> str:

@@ -64,6 +64,19 @@ def machine_busy_cores(seconds: float = 1.0) -> float:
     return round((busy_after - busy_before) / elapsed * (os.cpu_count() or 1), 2) if elapsed else 0.0
 
 
+def process_cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time used so far by ``pids`` (the ones still running)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError, PermissionError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 class MemorySampler(threading.Thread):
     """Samples VmRSS of the master and its workers; keeps per-process and total peaks."""
 
@@ -164,15 +177,7 @@ class Gunicorn:
 
     def cpu_seconds(self) -> float:
         """User plus system CPU time of the master and its workers so far."""
-        total = 0
-        for pid in [self.process.pid, *children_of(self.process.pid)]:
-            try:
-                with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
-            except (FileNotFoundError, ProcessLookupError, PermissionError, IndexError):
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-        return total / os.sysconf("SC_CLK_TCK")
+        return process_cpu_seconds([self.process.pid, *children_of(self.process.pid)])
 
     def wait_idle(self, timeout: float = 30.0, quiet: float = 0.05) -> None:
         """Wait until the workers have finished booting (no CPU used for half a second)."""
