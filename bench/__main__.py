@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench import databases, load, report
 from bench.databases import ROOT, BenchError, Database
-from bench.server import Gunicorn, cpu_jiffies, machine_busy_cores, process_cpu_seconds
+from bench.server import Gunicorn, cpu_by_pid, cpu_jiffies, cpu_used_between, machine_busy_cores
 
 RESULTS = ROOT / "bench" / "results"
 FULL_SIZES = [200, 2_000, 20_000]
@@ -154,21 +154,21 @@ def load_pass(db: Database, urls: dict, static_root: Path, args, *, site_cache: 
         # Every worker renders every page (and fills its caches) before anything is timed.
         for path in urls.values():
             load.warm(visitors, path, per_visitor=2, time_cap=args.time_cap)
-        database_pids = databases.backend_pids(db)  # the workers' persistent connections, open by now
         cores = os.cpu_count() or 1
+        local_database = db.engine == "postgresql" and bool(databases.backend_pids(db))
         for name, path in urls.items():
+            # The workers re-open their database connections now and then (CONN_MAX_AGE): look them up each time.
             busy_before, server_before = cpu_jiffies(), server.cpu_seconds()
-            database_before = process_cpu_seconds(database_pids)
+            database_before = cpu_by_pid(databases.backend_pids(db)) if local_database else {}
             result = load.run(visitors, path, requests=args.requests, time_cap=args.time_cap)
             busy_after, server_after = cpu_jiffies(), server.cpu_seconds()
-            database_after = process_cpu_seconds(database_pids)
+            database_after = cpu_by_pid(databases.backend_pids(db)) if local_database else {}
             wall = result["seconds"] or 1.0
             machine = (busy_after[0] - busy_before[0]) / max(1, busy_after[1] - busy_before[1]) * cores
             result["machine_busy_cores"] = round(machine, 2)
             result["server_cpu_cores"] = round((server_after - server_before) / wall, 2)
-            result["database_cpu_cores"] = (
-                round((database_after - database_before) / wall, 2) if database_pids else None
-            )
+            database = cpu_used_between(database_before, database_after) / wall
+            result["database_cpu_cores"] = round(database, 2) if local_database else None
             # What neither the server, its database connections nor this client used: other people's work.
             ours = result["server_cpu_cores"] + (result["database_cpu_cores"] or 0) + (result["client_cpu_share"] or 0)
             result["other_cores"] = round(max(0.0, machine - ours), 2)

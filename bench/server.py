@@ -64,17 +64,26 @@ def machine_busy_cores(seconds: float = 1.0) -> float:
     return round((busy_after - busy_before) / elapsed * (os.cpu_count() or 1), 2) if elapsed else 0.0
 
 
-def process_cpu_seconds(pids: list[int]) -> float:
-    """User plus system CPU time used so far by ``pids`` (the ones still running)."""
-    total = 0
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    """User plus system CPU seconds used so far by each of ``pids`` still running."""
+    seconds = {}
     for pid in pids:
         try:
             with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
         except (FileNotFoundError, ProcessLookupError, PermissionError, IndexError):
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    return total / os.sysconf("SC_CLK_TCK")
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return seconds
+
+
+def cpu_used_between(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two ``cpu_by_pid`` readings; a process that appeared in between counts in full."""
+    return sum(max(0.0, seconds - before.get(pid, 0.0)) for pid, seconds in after.items())
+
+
+def process_cpu_seconds(pids: list[int]) -> float:
+    return sum(cpu_by_pid(pids).values())
 
 
 class MemorySampler(threading.Thread):
