@@ -39,13 +39,14 @@ def _language(code: str | None) -> str:
 
 @dataclass
 class Mail:
-    """One e-mail to one address, rendered in ``language`` from partners/emails/<template>_{subject,body}.txt."""
+    """One e-mail to one address, rendered in ``language`` from <folder>/<template>_{subject,body}.txt."""
 
     key: str
     to: str
     language: str
     template: str
     context: dict = field(default_factory=dict)
+    folder: str = "partners/emails"
 
     def build(self) -> EmailMessage:
         with translation.override(self.language):
@@ -53,8 +54,8 @@ class Mail:
             for name, value in list(context.items()):
                 if callable(value):  # URLs are reversed in the recipient's language
                     context[name] = value()
-            subject = render_to_string(f"partners/emails/{self.template}_subject.txt", context)
-            body = render_to_string(f"partners/emails/{self.template}_body.txt", context)
+            subject = render_to_string(f"{self.folder}/{self.template}_subject.txt", context)
+            body = render_to_string(f"{self.folder}/{self.template}_body.txt", context)
         return EmailMessage(subject=" ".join(subject.split()), body=body, to=[self.to])
 
 

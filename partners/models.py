@@ -8,10 +8,14 @@ import datetime
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from oscar.apps.partner.abstract_models import AbstractPartner
+from oscar.apps.order.exceptions import UnableToPlaceOrder
+from oscar.apps.partner.abstract_models import AbstractPartner, AbstractStockRecord
+from oscar.apps.partner.exceptions import InvalidStockAdjustment
 from phonenumber_field.modelfields import PhoneNumberField
 
 from marketplace.storage import private_storage
@@ -114,6 +118,62 @@ class Partner(AbstractPartner):
 
     def get_absolute_url(self) -> str:
         return reverse("catalogue:cooperative", kwargs={"code": self.code})
+
+
+class InsufficientStock(UnableToPlaceOrder):
+    """A line asks for more than is left: the order is not placed (售罄)."""
+
+
+class StockRecord(AbstractStockRecord):
+    """Stock of one product at one cooperative.
+
+    Oscar's ``allocate()`` adds to ``num_allocated`` unconditionally, so two buyers can buy
+    the last unit twice. Here every change is one conditional UPDATE whose row count says
+    whether it happened: allocation only while ``num_allocated + quantity <= num_in_stock``,
+    consumption only of what is allocated and in stock. Callers lock rows in primary-key
+    order (``partners.stock.lock_stock_records``) so concurrent orders do not deadlock.
+    """
+
+    def _conditional_update(self, condition: Q, **changes) -> bool:
+        self.pre_save_signal()
+        updated = type(self).objects.filter(condition, pk=self.pk).update(**changes)
+        self.refresh_from_db(fields=["num_in_stock", "num_allocated"])
+        self.post_save_signal()
+        return updated == 1
+
+    def allocate(self, quantity):
+        if not self.can_track_allocations:
+            return
+        allocated = Coalesce(F("num_allocated"), 0)
+        if not self._conditional_update(Q(num_in_stock__gte=allocated + quantity), num_allocated=allocated + quantity):
+            raise InsufficientStock(
+                _("Sorry, “%(product)s” has sold out or has fewer than %(quantity)d left.")
+                % {"product": self.product.get_title(), "quantity": quantity}
+            )
+
+    allocate.alters_data = True
+
+    def consume_allocation(self, quantity):
+        """Shipped: the allocation leaves the warehouse (stock and allocation both drop)."""
+        if not self.can_track_allocations:
+            return
+        allocated = Coalesce(F("num_allocated"), 0)
+        if not self._conditional_update(
+            Q(num_in_stock__gte=quantity) & Q(num_allocated__gte=quantity),
+            num_allocated=allocated - quantity,
+            num_in_stock=F("num_in_stock") - quantity,
+        ):
+            raise InvalidStockAdjustment(_("Invalid stock consumption request"))
+
+    consume_allocation.alters_data = True
+
+    def restock(self, quantity):
+        """Goods came back (退货入库): they are in stock again."""
+        if not self.can_track_allocations:
+            return
+        self._conditional_update(Q(), num_in_stock=Coalesce(F("num_in_stock"), 0) + quantity)
+
+    restock.alters_data = True
 
 
 class CertificationScheme(models.TextChoices):

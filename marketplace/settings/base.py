@@ -61,9 +61,9 @@ WAGTAIL_APPS = [
 OSCAR_APPS = [
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
-    "oscar.apps.checkout.apps.CheckoutConfig",
+    "marketplace.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
-    "oscar.apps.shipping.apps.ShippingConfig",
+    "marketplace.shipping.apps.ShippingConfig",
     "products.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
@@ -79,7 +79,7 @@ OSCAR_APPS = [
     "oscar.apps.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
-    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
+    "marketplace.fulfilment.order_dashboard.OrdersDashboardConfig",
     "products.dashboard.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
@@ -98,6 +98,7 @@ OSCAR_APPS = [
 
 LOCAL_APPS = [
     "marketplace.accounts",
+    "marketplace.fulfilment",
     "cms",
 ]
 
@@ -285,6 +286,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cms.tasks.publish_scheduled_pages_task",
         "schedule": 5 * 60,
     },
+    # Delivered fulfilments the buyer has not accepted within FULFILMENT_AUTO_ACCEPT_DAYS.
+    "fulfilment-auto-accept": {
+        "task": "marketplace.fulfilment.tasks.auto_accept_fulfilments_task",
+        "schedule": crontab(minute=20),
+    },
+    # Last month's settlement statements for every cooperative that sold, on the 1st.
+    "settlement-statements": {
+        "task": "marketplace.fulfilment.tasks.generate_monthly_statements_task",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
 }
 
 # Wagtail's own background work (search index, reference index) through django-tasks.
@@ -316,6 +327,15 @@ OSCAR_PRODUCTS_PER_PAGE = 24
 OSCAR_EAGER_ALERTS = False
 # A listed product whose price moves more than this (percent) goes back to review.
 PRODUCT_PRICE_REVIEW_PERCENT = env.int("PRODUCT_PRICE_REVIEW_PERCENT", default=20)
+# Orders: a delivered fulfilment the buyer has not accepted is accepted after this many days (验收期).
+FULFILMENT_AUTO_ACCEPT_DAYS = env.int("FULFILMENT_AUTO_ACCEPT_DAYS", default=7)
+OSCAR_INITIAL_ORDER_STATUS = "placed"
+OSCAR_ORDER_STATUS_PIPELINE = {
+    "placed": ("in_progress", "completed", "cancelled"),
+    "in_progress": ("completed", "cancelled"),
+    "completed": (),
+    "cancelled": (),
+}
 # Buyers evaluate each delivered fulfilment instead of writing Oscar product reviews.
 OSCAR_HIDDEN_FEATURES = ["reviews"]
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
@@ -334,6 +354,12 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "access_fn": cooperative_or_staff,
             },
             {"label": _("Bulk import"), "url_name": "cooperatives:imports", "access_fn": cooperative_or_staff},
+            {"label": _("Fulfilments"), "url_name": "fulfilment:list", "access_fn": cooperative_or_staff},
+            {
+                "label": _("Settlement statements"),
+                "url_name": "fulfilment:statements",
+                "access_fn": cooperative_or_staff,
+            },
         ],
     },
 ]

@@ -1,0 +1,70 @@
+"""E-mails of an order's steps (订单通知): who hears about which step, in their language.
+
+Built by ``fulfilment.tasks.send_fulfilment_email_task`` after the step has committed;
+each message has a unique key, recorded when sent, so a task run twice sends it once.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from marketplace.fulfilment.models import Fulfilment
+from partners.emails import Mail, _language, absolute_url
+
+BUYER_KINDS = {"order_placed", "shipped", "delivered", "cancelled", "returned"}
+COOPERATIVE_KINDS = {"new", "accepted", "cancelled", "returned"}
+FOLDER = "fulfilment/emails"
+
+
+def _buyer_url(order):
+    if order.user_id:
+        return lambda: absolute_url(reverse("customer:order", kwargs={"order_number": order.number}))
+    return lambda: absolute_url(
+        reverse("customer:anon-order", kwargs={"order_number": order.number, "hash": order.verification_hash()})
+    )
+
+
+def _cooperative_url(fulfilment: Fulfilment):
+    return lambda: absolute_url(reverse("fulfilment:detail", kwargs={"pk": fulfilment.pk}))
+
+
+def mails_for(*, fulfilment: Fulfilment, kind: str) -> list[Mail]:
+    order = fulfilment.order
+    context = {
+        "fulfilment": fulfilment,
+        "order": order,
+        "cooperative": fulfilment.partner,
+        "auto_accept_days": settings.FULFILMENT_AUTO_ACCEPT_DAYS,
+    }
+    mails = []
+    if kind in BUYER_KINDS and order.email:
+        if kind == "order_placed":
+            context["fulfilments"] = list(order.fulfilments.select_related("partner").order_by("partner__name"))
+            key = f"order:{order.pk}:placed"
+        else:
+            key = f"fulfilment:{fulfilment.pk}:{kind}:buyer"
+        language = _language(getattr(order.user, "preferred_language", None) if order.user_id else None)
+        mails.append(
+            Mail(
+                key=key,
+                to=order.email,
+                language=language,
+                template=f"buyer_{kind}",
+                context={**context, "url": _buyer_url(order)},
+                folder=FOLDER,
+            )
+        )
+    if kind in COOPERATIVE_KINDS:
+        for user in fulfilment.partner.users.filter(is_active=True).exclude(email="").order_by("pk"):
+            mails.append(
+                Mail(
+                    key=f"fulfilment:{fulfilment.pk}:{kind}:user:{user.pk}",
+                    to=user.email,
+                    language=_language(user.preferred_language),
+                    template=f"cooperative_{kind}",
+                    context={**context, "url": _cooperative_url(fulfilment)},
+                    folder=FOLDER,
+                )
+            )
+    return mails

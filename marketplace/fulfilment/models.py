@@ -1,0 +1,258 @@
+"""Fulfilments (分单履约): the part of an order one cooperative ships, and its settlement (结算).
+
+Oscar places one order for the whole basket; each cooperative in it gets one
+``Fulfilment`` with its own status, shipping and acceptance. Lines stay Oscar's order
+lines (``Line.partner`` says whose they are). Settlement statements sum accepted
+fulfilments (and subtract returns) per cooperative and calendar month.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.storage import private_storage
+
+
+class ShippingMethod(models.Model):
+    """A way a cooperative ships (配送方式); cold-chain products only ship by a cold-chain method."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    cold_chain = models.BooleanField(
+        _("cold chain"), default=False, help_text=_("Keeps chilled and frozen products cold all the way.")
+    )
+    charge = models.DecimalField(
+        _("charge per shipment"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    free_over = models.DecimalField(
+        _("free above"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("A shipment whose goods cost at least this much ships free. Empty: never free."),
+    )
+    ship_within_days = models.PositiveSmallIntegerField(
+        _("ship within (days)"), default=3, help_text=_("The ship-by date is this many days after the order.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ("position", "charge", "pk")
+        verbose_name = _("shipping method")
+        verbose_name_plural = _("shipping methods")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def charge_for(self, goods_total: Decimal) -> Decimal:
+        if self.free_over is not None and goods_total >= self.free_over:
+            return Decimal("0.00")
+        return self.charge
+
+
+class FulfilmentStatus(models.TextChoices):
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    TO_SHIP = "to_ship", _("To ship")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    ACCEPTED = "accepted", _("Accepted")
+    CANCELLED = "cancelled", _("Cancelled")
+    RETURNED = "returned", _("Returned")
+
+
+class BuyerType(models.TextChoices):
+    BUDGET_UNIT = "budget_unit", _("Budget unit")
+    BUYER = "buyer", _("Registered buyer")
+    GUEST = "guest", _("Guest")
+
+
+class Fulfilment(models.Model):
+    """What one cooperative owes the buyer of one order (分单): its lines, shipping and acceptance (验收)."""
+
+    order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="fulfilments")
+    partner = models.ForeignKey(
+        "partner.Partner", verbose_name=_("cooperative"), on_delete=models.PROTECT, related_name="fulfilments"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=FulfilmentStatus.choices, default=FulfilmentStatus.TO_SHIP, db_index=True
+    )
+    buyer_type = models.CharField(_("buyer type"), max_length=20, choices=BuyerType.choices, db_index=True)
+    goods_total = models.DecimalField(_("goods"), max_digits=12, decimal_places=2)
+    shipping_method = models.ForeignKey(
+        ShippingMethod, verbose_name=_("shipping method"), on_delete=models.PROTECT, related_name="+"
+    )
+    shipping_cost = models.DecimalField(_("shipping cost"), max_digits=10, decimal_places=2)
+    cold_chain = models.BooleanField(_("needs cold chain"), default=False)
+    ship_by = models.DateField(_("ship by"))
+    carrier = models.CharField(_("carrier"), max_length=64, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+    shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, db_index=True)
+    auto_accepted = models.BooleanField(_("accepted automatically"), default=False)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True, db_index=True)
+    reason = models.CharField(_("cancellation or return reason"), max_length=200, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True, max_length=1000)
+    evaluated_at = models.DateTimeField(_("evaluated"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created", "pk")
+        verbose_name = _("fulfilment")
+        verbose_name_plural = _("fulfilments")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "partner"], name="one_fulfilment_per_cooperative"),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="fulfilment_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}-{self.partner.code}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.order.number}-{self.pk}"
+
+    @property
+    def total(self) -> Decimal:
+        return self.goods_total + self.shipping_cost
+
+    def lines(self):
+        return self.order.lines.filter(partner_id=self.partner_id).order_by("pk")
+
+
+class FulfilmentEvent(models.Model):
+    """One step of a fulfilment, with who took it: the audit trail (履约记录)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Order placed")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Marked delivered")
+        ACCEPTED = "accepted", _("Accepted by the buyer")
+        AUTO_ACCEPTED = "auto_accepted", _("Accepted automatically")
+        EVALUATED = "evaluated", _("Evaluated")
+        CANCELLED = "cancelled", _("Cancelled")
+        RETURNED = "returned", _("Returned")
+
+    fulfilment = models.ForeignKey(Fulfilment, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("created", "pk")
+        verbose_name = _("fulfilment event")
+        verbose_name_plural = _("fulfilment events")
+
+    def __str__(self) -> str:
+        return f"{self.fulfilment} {self.get_action_display()}"
+
+
+class SentNotification(models.Model):
+    """Marks an e-mail as sent so that a task delivered twice does not send it twice."""
+
+    key = models.CharField(max_length=120, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent notification")
+        verbose_name_plural = _("sent notifications")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class StatementStatus(models.TextChoices):
+    GENERATING = "generating", _("Being prepared")
+    READY = "ready", _("Ready")
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Failed")
+
+
+class SettlementStatement(models.Model):
+    """A cooperative's settlement statement for one calendar month (结算单)."""
+
+    partner = models.ForeignKey(
+        "partner.Partner", verbose_name=_("cooperative"), on_delete=models.PROTECT, related_name="statements"
+    )
+    period = models.DateField(_("month"), help_text=_("First day of the month settled."))
+    status = models.CharField(
+        _("status"), max_length=12, choices=StatementStatus.choices, default=StatementStatus.GENERATING
+    )
+    sales_count = models.PositiveIntegerField(_("accepted fulfilments"), default=0)
+    goods_total = models.DecimalField(_("goods"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    shipping_total = models.DecimalField(_("shipping"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    returns_count = models.PositiveIntegerField(_("returns"), default=0)
+    returns_total = models.DecimalField(_("returned"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    amount_due = models.DecimalField(_("amount due"), max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    xlsx = models.FileField(_("spreadsheet"), storage=private_storage, upload_to="statements/", blank=True)
+    pdf = models.FileField(_("PDF"), storage=private_storage, upload_to="statements/", blank=True)
+    generated_at = models.DateTimeField(_("generated"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked paid by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    payment_reference = models.CharField(_("payment reference"), max_length=64, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("-period", "partner__name")
+        verbose_name = _("settlement statement")
+        verbose_name_plural = _("settlement statements")
+        constraints = [models.UniqueConstraint(fields=["partner", "period"], name="one_statement_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.partner} {self.period:%Y-%m}"
+
+
+class StatementLine(models.Model):
+    """One accepted fulfilment (positive) or one return of an accepted fulfilment (negative)."""
+
+    class Kind(models.TextChoices):
+        SALE = "sale", _("Accepted")
+        RETURN = "return", _("Returned")
+
+    statement = models.ForeignKey(SettlementStatement, on_delete=models.CASCADE, related_name="lines")
+    fulfilment = models.ForeignKey(Fulfilment, on_delete=models.PROTECT, related_name="statement_lines")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    day = models.DateField(_("date"))
+    goods = models.DecimalField(_("goods"), max_digits=12, decimal_places=2)
+    shipping = models.DecimalField(_("shipping"), max_digits=12, decimal_places=2)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ("day", "pk")
+        verbose_name = _("statement line")
+        verbose_name_plural = _("statement lines")
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "fulfilment", "kind"], name="one_statement_line_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement} {self.fulfilment} {self.kind}"

@@ -1,0 +1,212 @@
+"""Reads of fulfilments and settlement: who may see which, and how a basket will ship."""
+
+from __future__ import annotations
+
+import datetime
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from marketplace.fulfilment.models import (
+    BuyerType,
+    Fulfilment,
+    FulfilmentStatus,
+    SettlementStatement,
+    ShippingMethod,
+)
+
+Line = get_model("order", "Line")
+Partner = get_model("partner", "Partner")
+
+COLD_STORAGE = {"chilled", "frozen"}
+# Statuses a buyer may still cancel in; stock is allocated but nothing has left the farm.
+CANCELLABLE = {FulfilmentStatus.AWAITING_PAYMENT, FulfilmentStatus.TO_SHIP}
+BUDGET_UNIT_GROUPS = ("预算单位采购员", "预算单位审批人", "预算单位管理员", "预算单位财务")
+
+
+@dataclass
+class Shipment:
+    """What one cooperative will ship from a basket, and by which method at what charge."""
+
+    partner: Partner
+    lines: list = field(default_factory=list)
+    goods_total: Decimal = Decimal("0.00")
+    cold_chain: bool = False
+    method: ShippingMethod | None = None
+
+    @property
+    def charge(self) -> Decimal:
+        return self.method.charge_for(self.goods_total) if self.method else Decimal("0.00")
+
+
+def _cheapest(methods: list[ShippingMethod], shipment: Shipment) -> ShippingMethod | None:
+    eligible = [method for method in methods if method.cold_chain or not shipment.cold_chain]
+    return min(eligible, key=lambda method: (method.charge_for(shipment.goods_total), method.position), default=None)
+
+
+def shipment_plan(basket) -> list[Shipment]:
+    """One shipment per cooperative of the basket, each with the cheapest method fit for it.
+
+    Chilled or frozen goods need a cold-chain method; a shipment without an eligible method
+    has ``method=None`` and cannot be ordered. Memoised on the basket for the request.
+    """
+    lines = list(basket.all_lines())
+    key = tuple((line.pk, line.quantity) for line in lines)
+    cached = getattr(basket, "_shipment_plan", None)
+    if cached and cached[0] == key:
+        return cached[1]
+    shipments: OrderedDict[int, Shipment] = OrderedDict()
+    for line in lines:
+        if line.stockrecord is None:
+            continue
+        partner = line.stockrecord.partner
+        shipment = shipments.setdefault(partner.pk, Shipment(partner=partner))
+        shipment.lines.append(line)
+        shipment.goods_total += line.line_price_incl_tax_incl_discounts or Decimal("0.00")
+        shipment.cold_chain |= getattr(line.product, "storage_type", "") in COLD_STORAGE
+    methods = list(ShippingMethod.objects.filter(is_active=True)) if shipments else []
+    for shipment in shipments.values():
+        shipment.method = _cheapest(methods, shipment)
+    plan = list(shipments.values())
+    basket._shipment_plan = (key, plan)
+    return plan
+
+
+def buyer_type_of(user) -> str:
+    if user is None or not user.is_authenticated:
+        return BuyerType.GUEST
+    if user.groups.filter(name__in=BUDGET_UNIT_GROUPS).exists():
+        return BuyerType.BUDGET_UNIT
+    return BuyerType.BUYER
+
+
+def ship_by_date(method: ShippingMethod, placed: datetime.datetime | None = None) -> datetime.date:
+    placed = placed or timezone.now()
+    return timezone.localtime(placed).date() + datetime.timedelta(days=method.ship_within_days)
+
+
+def user_cooperatives(user) -> QuerySet:
+    """The cooperatives a user works for (platform staff: all of them)."""
+    if user.is_staff:
+        return Partner.objects.all()
+    return Partner.objects.filter(users=user)
+
+
+def fulfilments_for_cooperative_user(user) -> QuerySet[Fulfilment]:
+    """Fulfilments the user may see and work as cooperative staff: only their cooperatives'."""
+    if not user.is_authenticated:
+        return Fulfilment.objects.none()
+    queryset = Fulfilment.objects.select_related("order", "partner", "shipping_method")
+    if user.is_staff:
+        return queryset
+    return queryset.filter(partner__users=user)
+
+
+def fulfilment_lines(fulfilment: Fulfilment) -> QuerySet:
+    """Only the fulfilment's own cooperative's lines of the order."""
+    return (
+        Line.objects.filter(order_id=fulfilment.order_id, partner_id=fulfilment.partner_id)
+        .select_related("product", "stockrecord")
+        .order_by("pk")
+    )
+
+
+def fulfilments_of_order(order) -> list[Fulfilment]:
+    """The fulfilments of one order with their lines, for the buyer's order page."""
+    lines = Line.objects.filter(order_id=order.pk).select_related("product").order_by("pk")
+    fulfilments = list(
+        Fulfilment.objects.filter(order_id=order.pk)
+        .select_related("partner", "shipping_method")
+        .order_by("partner__name", "pk")
+    )
+    by_partner: dict[int, list] = {}
+    for line in lines:
+        by_partner.setdefault(line.partner_id, []).append(line)
+    for fulfilment in fulfilments:
+        fulfilment.own_lines = by_partner.get(fulfilment.partner_id, [])
+    return fulfilments
+
+
+def fulfilment_for_buyer(*, user, pk: int) -> Fulfilment | None:
+    """A fulfilment of one of the user's own orders, or None (never someone else's)."""
+    if not user.is_authenticated:
+        return None
+    return Fulfilment.objects.select_related("order", "partner").filter(pk=pk, order__user=user).first()
+
+
+def fulfilments_for_staff(
+    *,
+    partner=None,
+    county=None,
+    buyer_type: str = "",
+    status: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    query: str = "",
+) -> QuerySet[Fulfilment]:
+    """Every fulfilment, filtered as the staff order dashboard asks."""
+    queryset = Fulfilment.objects.select_related("order", "order__user", "partner", "partner__county").order_by(
+        "-created", "-pk"
+    )
+    if partner:
+        queryset = queryset.filter(partner=partner)
+    if county:
+        queryset = queryset.filter(partner__county=county)
+    if buyer_type:
+        queryset = queryset.filter(buyer_type=buyer_type)
+    if status:
+        queryset = queryset.filter(status=status)
+    if date_from:
+        queryset = queryset.filter(created__date__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(created__date__lte=date_to)
+    if query:
+        queryset = queryset.filter(
+            Q(order__number__icontains=query)
+            | Q(order__guest_email__icontains=query)
+            | Q(order__user__email__icontains=query)
+        )
+    return queryset
+
+
+def month_bounds(period: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """Start and end (exclusive) of the calendar month of ``period``, in local time."""
+    start = period.replace(day=1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),
+        datetime.datetime.combine(end, datetime.time.min, tzinfo=tz),
+    )
+
+
+def settlement_entries(*, partner, period: datetime.date) -> tuple[list[Fulfilment], list[Fulfilment]]:
+    """Fulfilments accepted in the month, and accepted fulfilments returned in the month."""
+    start, end = month_bounds(period)
+    base = Fulfilment.objects.filter(partner=partner).select_related("order").order_by("accepted_at", "pk")
+    sales = list(base.filter(accepted_at__gte=start, accepted_at__lt=end))
+    returns = list(base.filter(accepted_at__isnull=False, returned_at__gte=start, returned_at__lt=end))
+    return sales, returns
+
+
+def statements_for_user(user) -> QuerySet[SettlementStatement]:
+    queryset = SettlementStatement.objects.select_related("partner")
+    if user.is_staff:
+        return queryset
+    return queryset.filter(partner__users=user)
+
+
+def partners_with_sales(period: datetime.date) -> QuerySet:
+    start, end = month_bounds(period)
+    return Partner.objects.filter(
+        Q(fulfilments__accepted_at__gte=start, fulfilments__accepted_at__lt=end)
+        | Q(fulfilments__returned_at__gte=start, fulfilments__returned_at__lt=end)
+    ).distinct()
+
+
+def order_prefetch_fulfilments() -> Prefetch:
+    return Prefetch("fulfilments", queryset=Fulfilment.objects.select_related("partner"))

@@ -1,0 +1,439 @@
+"""Writes of the order after placement: each fulfilment's steps, and settlement statements.
+
+Every step is a named action: it locks the fulfilment row, checks who may take it and
+that the fulfilment is in a state that allows it, changes stock where goods move, records
+an event, brings the order's status along, and enqueues its e-mail after commit. A step
+that is not allowed raises ``ValidationError`` (wrong state or bad input) or
+``PermissionDenied`` (wrong person) and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from marketplace.fulfilment import selectors
+from marketplace.fulfilment.models import (
+    Fulfilment,
+    FulfilmentEvent,
+    FulfilmentStatus,
+    SettlementStatement,
+    StatementLine,
+    StatementStatus,
+)
+
+Order = get_model("order", "Order")
+StockRecord = get_model("partner", "StockRecord")
+Status = FulfilmentStatus
+Action = FulfilmentEvent.Action
+
+
+# --------------------------------------------------------------------------- helpers
+def _enqueue_email(fulfilment_id: int, kind: str) -> None:
+    from marketplace.fulfilment.tasks import send_fulfilment_email_task
+
+    transaction.on_commit(lambda: send_fulfilment_email_task.delay(fulfilment_id, kind))
+
+
+def _locked(fulfilment: Fulfilment) -> Fulfilment:
+    return Fulfilment.objects.select_for_update().select_related("order", "partner").get(pk=fulfilment.pk)
+
+
+def _require_state(fulfilment: Fulfilment, allowed: set[str], message: str) -> None:
+    if fulfilment.status not in allowed:
+        raise ValidationError(message % {"status": fulfilment.get_status_display()}, code="invalid_state")
+
+
+def _is_cooperative_user(user, fulfilment: Fulfilment) -> bool:
+    return bool(user and user.is_authenticated) and (
+        user.is_staff or fulfilment.partner.users.filter(pk=user.pk).exists()
+    )
+
+
+def _require_cooperative(user, fulfilment: Fulfilment) -> None:
+    if not _is_cooperative_user(user, fulfilment):
+        raise PermissionDenied(_("Only the cooperative that ships this fulfilment may do that."))
+
+
+def _require_buyer(user, fulfilment: Fulfilment) -> None:
+    if not (user and user.is_authenticated and fulfilment.order.user_id == user.pk):
+        raise PermissionDenied(_("Only the buyer of this order may do that."))
+
+
+def _require_staff(user) -> None:
+    if not (user and user.is_authenticated and user.is_staff):
+        raise PermissionDenied(_("Only platform staff may do that."))
+
+
+def _stock_records(fulfilment: Fulfilment) -> list[tuple]:
+    """(stock record, quantity) of the fulfilment's lines, rows locked in primary-key order."""
+    lines = list(selectors.fulfilment_lines(fulfilment).exclude(stockrecord=None))
+    ids = sorted({line.stockrecord_id for line in lines})
+    records = {
+        record.pk: record for record in StockRecord.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    }
+    return [(records[line.stockrecord_id], line.quantity) for line in sorted(lines, key=lambda x: x.stockrecord_id)]
+
+
+def _record(fulfilment: Fulfilment, action: str, actor=None, note: str = "") -> None:
+    FulfilmentEvent.objects.create(
+        fulfilment=fulfilment, action=action, actor=actor if actor and actor.is_authenticated else None, note=note
+    )
+
+
+def order_status_sync(*, order_id: int) -> str:
+    """The order's status follows its fulfilments: placed → in progress → completed or cancelled."""
+    statuses = set(Fulfilment.objects.filter(order_id=order_id).values_list("status", flat=True))
+    if not statuses:
+        return ""
+    if statuses == {Status.CANCELLED}:
+        status = "cancelled"
+    elif statuses <= {Status.ACCEPTED, Status.CANCELLED, Status.RETURNED}:
+        status = "completed"
+    elif statuses <= {Status.TO_SHIP, Status.AWAITING_PAYMENT, Status.CANCELLED}:
+        status = "placed"
+    else:
+        status = "in_progress"
+    Order.objects.filter(pk=order_id).exclude(status=status).update(status=status)
+    return status
+
+
+# --------------------------------------------------------------------------- placement
+def fulfilments_create(*, order, shipments: list[selectors.Shipment], buyer_type: str) -> list[Fulfilment]:
+    """One fulfilment per cooperative of a just-placed order (call inside the placement transaction).
+
+    Side effects: an event per fulfilment; after commit, the new-order e-mail to each
+    cooperative and the order confirmation to the buyer.
+    """
+    now = timezone.now()
+    created = []
+    for shipment in shipments:
+        fulfilment = Fulfilment.objects.create(
+            order=order,
+            partner=shipment.partner,
+            status=Status.TO_SHIP,
+            buyer_type=buyer_type,
+            goods_total=shipment.goods_total,
+            shipping_method=shipment.method,
+            shipping_cost=shipment.charge,
+            cold_chain=shipment.cold_chain,
+            ship_by=selectors.ship_by_date(shipment.method, now),
+        )
+        _record(fulfilment, Action.CREATED, order.user)
+        _enqueue_email(fulfilment.pk, "new")
+        created.append(fulfilment)
+    if created:
+        _enqueue_email(created[0].pk, "order_placed")
+    return created
+
+
+# --------------------------------------------------------------------------- cooperative steps
+def fulfilment_ship(
+    *, fulfilment: Fulfilment, user, carrier: str, tracking_number: str, shipping_method=None
+) -> Fulfilment:
+    """The cooperative hands its part to a carrier (发货).
+
+    Side effects: stock leaves (allocation consumed), event, order status, e-mail to the buyer.
+    """
+    carrier, tracking_number = carrier.strip(), tracking_number.strip()
+    with transaction.atomic():
+        fulfilment = _locked(fulfilment)
+        _require_cooperative(user, fulfilment)
+        _require_state(fulfilment, {Status.TO_SHIP}, _("A fulfilment that is “%(status)s” cannot be shipped."))
+        errors = {}
+        if not carrier:
+            errors["carrier"] = _("Enter the carrier.")
+        if not tracking_number:
+            errors["tracking_number"] = _("Enter the tracking number.")
+        method = shipping_method or fulfilment.shipping_method
+        if fulfilment.cold_chain and not method.cold_chain:
+            errors["shipping_method"] = _("Chilled and frozen products must ship by a cold-chain method.")
+        if errors:
+            raise ValidationError(errors)
+        for record, quantity in _stock_records(fulfilment):
+            record.consume_allocation(quantity)
+        fulfilment.status = Status.SHIPPED
+        fulfilment.carrier, fulfilment.tracking_number = carrier, tracking_number
+        fulfilment.shipping_method = method
+        fulfilment.shipped_at = timezone.now()
+        fulfilment.save()
+        _record(fulfilment, Action.SHIPPED, user, f"{carrier} {tracking_number}")
+        order_status_sync(order_id=fulfilment.order_id)
+        _enqueue_email(fulfilment.pk, "shipped")
+    return fulfilment
+
+
+def fulfilment_mark_delivered(*, fulfilment: Fulfilment, user) -> Fulfilment:
+    """The carrier reports delivery (已送达); the buyer's acceptance period starts.
+
+    Side effects: event, order status, e-mail asking the buyer to accept.
+    """
+    with transaction.atomic():
+        fulfilment = _locked(fulfilment)
+        _require_cooperative(user, fulfilment)
+        _require_state(fulfilment, {Status.SHIPPED}, _("A fulfilment that is “%(status)s” cannot be marked delivered."))
+        fulfilment.status = Status.DELIVERED
+        fulfilment.delivered_at = timezone.now()
+        fulfilment.save()
+        _record(fulfilment, Action.DELIVERED, user)
+        order_status_sync(order_id=fulfilment.order_id)
+        _enqueue_email(fulfilment.pk, "delivered")
+    return fulfilment
+
+
+# --------------------------------------------------------------------------- buyer steps
+def _accept(fulfilment: Fulfilment, *, user=None, automatic: bool = False) -> Fulfilment:
+    fulfilment.status = Status.ACCEPTED
+    fulfilment.accepted_at = timezone.now()
+    fulfilment.delivered_at = fulfilment.delivered_at or fulfilment.accepted_at
+    fulfilment.auto_accepted = automatic
+    fulfilment.save()
+    _record(fulfilment, Action.AUTO_ACCEPTED if automatic else Action.ACCEPTED, user)
+    order_status_sync(order_id=fulfilment.order_id)
+    _enqueue_email(fulfilment.pk, "accepted")
+    return fulfilment
+
+
+def fulfilment_accept(*, fulfilment: Fulfilment, user) -> Fulfilment:
+    """The buyer inspects and accepts the goods (履约验收); the fulfilment counts for settlement.
+
+    Side effects: event, order status, e-mail to the cooperative.
+    """
+    with transaction.atomic():
+        fulfilment = _locked(fulfilment)
+        _require_buyer(user, fulfilment)
+        _require_state(
+            fulfilment, {Status.SHIPPED, Status.DELIVERED}, _("A fulfilment that is “%(status)s” cannot be accepted.")
+        )
+        return _accept(fulfilment, user=user)
+
+
+def fulfilment_evaluate(*, fulfilment: Fulfilment, user, rating, comment: str = "") -> Fulfilment:
+    """The buyer rates the cooperative's delivery (评价), once, after acceptance."""
+    with transaction.atomic():
+        fulfilment = _locked(fulfilment)
+        _require_buyer(user, fulfilment)
+        _require_state(
+            fulfilment, {Status.ACCEPTED}, _("Only an accepted fulfilment can be evaluated; this one is “%(status)s”.")
+        )
+        if fulfilment.evaluated_at:
+            raise ValidationError(_("You have already evaluated this delivery."), code="evaluated")
+        try:
+            rating = int(rating)
+        except (TypeError, ValueError):
+            rating = 0
+        if not 1 <= rating <= 5:
+            raise ValidationError({"rating": _("Choose a rating from 1 to 5 stars.")})
+        comment = (comment or "").strip()
+        if len(comment) > 1000:
+            raise ValidationError({"comment": _("Keep the comment under 1,000 characters.")})
+        fulfilment.rating, fulfilment.comment, fulfilment.evaluated_at = rating, comment, timezone.now()
+        fulfilment.save()
+        _record(fulfilment, Action.EVALUATED, user, f"{rating}/5")
+    return fulfilment
+
+
+def fulfilment_cancel(*, fulfilment: Fulfilment, user, reason: str = "") -> Fulfilment:
+    """Cancel a fulfilment before it ships (取消): the buyer of the order or platform staff.
+
+    Side effects: its allocated stock is released (once: only a not-yet-shipped fulfilment
+    can be cancelled, under a row lock), event, order status, e-mails to both sides.
+    """
+    with transaction.atomic():
+        fulfilment = _locked(fulfilment)
+        if not (user and user.is_authenticated and user.is_staff):
+            _require_buyer(user, fulfilment)
+        _require_state(
+            fulfilment, selectors.CANCELLABLE, _("A fulfilment that is “%(status)s” can no longer be cancelled.")
+        )
+        for record, quantity in _stock_records(fulfilment):
+            record.cancel_allocation(quantity)
+        fulfilment.status = Status.CANCELLED
+        fulfilment.cancelled_at = timezone.now()
+        fulfilment.reason = (reason or "").strip()[:200]
+        fulfilment.save()
+        _record(fulfilment, Action.CANCELLED, user, fulfilment.reason)
+        order_status_sync(order_id=fulfilment.order_id)
+        _enqueue_email(fulfilment.pk, "cancelled")
+    return fulfilment
+
+
+def fulfilment_return(*, fulfilment: Fulfilment, user, reason: str) -> Fulfilment:
+    """Record that goods came back (退货), by platform staff after agreeing it with both sides.
+
+    Side effects: the goods are back in stock (once: a returned fulfilment cannot be returned
+    again), an accepted fulfilment's amount is deducted in the month's settlement, event,
+    order status, e-mails to both sides.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        fulfilment = _locked(fulfilment)
+        _require_staff(user)
+        _require_state(
+            fulfilment,
+            {Status.SHIPPED, Status.DELIVERED, Status.ACCEPTED},
+            _("A fulfilment that is “%(status)s” cannot be returned."),
+        )
+        if not reason:
+            raise ValidationError({"reason": _("Say why the goods were returned.")})
+        for record, quantity in _stock_records(fulfilment):
+            record.restock(quantity)
+        fulfilment.status = Status.RETURNED
+        fulfilment.returned_at = timezone.now()
+        fulfilment.reason = reason[:200]
+        fulfilment.save()
+        _record(fulfilment, Action.RETURNED, user, fulfilment.reason)
+        order_status_sync(order_id=fulfilment.order_id)
+        _enqueue_email(fulfilment.pk, "returned")
+    return fulfilment
+
+
+def fulfilments_auto_accept(*, now: datetime.datetime | None = None) -> int:
+    """Accept what buyers left unaccepted (自动验收): delivered more than
+    ``FULFILMENT_AUTO_ACCEPT_DAYS`` ago, or shipped and never marked delivered for twice that.
+
+    Side effects: as ``fulfilment_accept`` for each. Idempotent. Returns how many were accepted.
+    """
+    now = now or timezone.now()
+    days = datetime.timedelta(days=settings.FULFILMENT_AUTO_ACCEPT_DAYS)
+    due = Fulfilment.objects.filter(
+        Q(status=Status.DELIVERED, delivered_at__lte=now - days)
+        | Q(status=Status.SHIPPED, shipped_at__lte=now - 2 * days)
+    ).values_list("pk", flat=True)
+    accepted = 0
+    for pk in list(due):
+        with transaction.atomic():
+            fulfilment = Fulfilment.objects.select_for_update().filter(pk=pk).first()
+            if fulfilment and fulfilment.status in (Status.DELIVERED, Status.SHIPPED):
+                _accept(fulfilment, automatic=True)
+                accepted += 1
+    return accepted
+
+
+# --------------------------------------------------------------------------- settlement
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def statement_request(*, partner, period: datetime.date, user=None) -> SettlementStatement:
+    """Ask for (or refresh) a cooperative's statement of one month; built by a Celery task.
+
+    A paid statement is final and is not rebuilt. Side effect: the generation task, after commit.
+    """
+    from marketplace.fulfilment.tasks import generate_settlement_statement_task
+
+    period = first_of_month(period)
+    if period > first_of_month(timezone.localdate()):
+        raise ValidationError({"period": _("A statement can only cover a month that has begun.")})
+    with transaction.atomic():
+        statement, _created = SettlementStatement.objects.select_for_update().get_or_create(
+            partner=partner, period=period
+        )
+        if statement.status == StatementStatus.PAID:
+            raise ValidationError(_("This statement has been paid and can no longer change."), code="paid")
+        statement.status = StatementStatus.GENERATING
+        statement.error = ""
+        statement.save(update_fields=["status", "error"])
+        transaction.on_commit(lambda: generate_settlement_statement_task.delay(statement.pk))
+    return statement
+
+
+def statement_generate(*, statement_id: int) -> SettlementStatement | None:
+    """Compute a statement's lines and totals and write its XLSX and PDF.
+
+    Idempotent: lines are rebuilt from the fulfilments each time; a paid statement is left alone.
+    """
+    from marketplace.fulfilment import documents
+
+    with transaction.atomic():
+        statement = (
+            SettlementStatement.objects.select_for_update().select_related("partner").filter(pk=statement_id).first()
+        )
+        if statement is None or statement.status == StatementStatus.PAID:
+            return statement
+        sales, returns = selectors.settlement_entries(partner=statement.partner, period=statement.period)
+        statement.lines.all().delete()
+        lines = [
+            StatementLine(
+                statement=statement,
+                fulfilment=fulfilment,
+                kind=StatementLine.Kind.SALE,
+                day=timezone.localtime(fulfilment.accepted_at).date(),
+                goods=fulfilment.goods_total,
+                shipping=fulfilment.shipping_cost,
+                amount=fulfilment.total,
+            )
+            for fulfilment in sales
+        ] + [
+            StatementLine(
+                statement=statement,
+                fulfilment=fulfilment,
+                kind=StatementLine.Kind.RETURN,
+                day=timezone.localtime(fulfilment.returned_at).date(),
+                goods=-fulfilment.goods_total,
+                shipping=-fulfilment.shipping_cost,
+                amount=-fulfilment.total,
+            )
+            for fulfilment in returns
+        ]
+        StatementLine.objects.bulk_create(lines)
+        zero = Decimal("0.00")
+        statement.sales_count = len(sales)
+        statement.goods_total = sum((f.goods_total for f in sales), zero)
+        statement.shipping_total = sum((f.shipping_cost for f in sales), zero)
+        statement.returns_count = len(returns)
+        statement.returns_total = sum((f.total for f in returns), zero)
+        statement.amount_due = statement.goods_total + statement.shipping_total - statement.returns_total
+        statement.generated_at = timezone.now()
+        documents.write_statement_files(statement)
+        statement.status = StatementStatus.READY
+        statement.error = ""
+        statement.save()
+    return statement
+
+
+def statement_mark_failed(*, statement_id: int, error: str) -> None:
+    SettlementStatement.objects.filter(pk=statement_id).exclude(status=StatementStatus.PAID).update(
+        status=StatementStatus.FAILED, error=error[:300]
+    )
+
+
+def statement_mark_paid(*, statement: SettlementStatement, user, reference: str) -> SettlementStatement:
+    """Platform staff record that the cooperative has been paid (结算付款). Final."""
+    _require_staff(user)
+    reference = (reference or "").strip()
+    with transaction.atomic():
+        statement = SettlementStatement.objects.select_for_update().get(pk=statement.pk)
+        if statement.status != StatementStatus.READY:
+            raise ValidationError(
+                _("Only a ready statement can be marked paid; this one is “%(status)s”.")
+                % {"status": statement.get_status_display()}
+            )
+        if not reference:
+            raise ValidationError({"reference": _("Enter the bank transfer reference.")})
+        statement.status = StatementStatus.PAID
+        statement.paid_at = timezone.now()
+        statement.paid_by = user
+        statement.payment_reference = reference[:64]
+        statement.save()
+    return statement
+
+
+def statements_request_month(*, period: datetime.date) -> int:
+    """Request the month's statement for every cooperative with sales or returns in it."""
+    count = 0
+    for partner in selectors.partners_with_sales(period):
+        existing = SettlementStatement.objects.filter(partner=partner, period=first_of_month(period)).first()
+        if existing and existing.status == StatementStatus.PAID:
+            continue
+        statement_request(partner=partner, period=period)
+        count += 1
+    return count
