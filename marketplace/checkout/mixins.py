@@ -13,8 +13,8 @@ from oscar.apps.checkout import mixins
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.core.loading import get_class, get_model
 
+from marketplace.checkout import services
 from marketplace.fulfilment import selectors as fulfilment_selectors
-from marketplace.fulfilment import services as fulfilment_services
 
 CoreOrderCreator = get_class("order.utils", "OrderCreator")
 Basket = get_model("basket", "Basket")
@@ -75,36 +75,25 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
         surcharges=None,
         **kwargs,
     ):
-        """Place the order and its fulfilments in one transaction, once per basket.
-
-        Submissions of the same basket (double click, retry, two tabs) queue on the basket
-        row; the first places the order, the others find it and answer with it.
-        """
-        with transaction.atomic():
-            Basket.objects.select_for_update().filter(pk=basket.pk).values_list("pk").first()
-            order = Order.objects.filter(number=order_number).first()
-            if order is not None:
-                Basket.objects.filter(pk=basket.pk).update(status=Basket.SUBMITTED)
-                placed = False
-            else:
-                shipments = fulfilment_selectors.shipment_plan(basket)
-                order = self.place_order(
-                    order_number=order_number,
-                    user=user,
-                    basket=basket,
-                    shipping_address=shipping_address,
-                    shipping_method=shipping_method,
-                    shipping_charge=shipping_charge,
-                    order_total=order_total,
-                    billing_address=billing_address,
-                    surcharges=surcharges,
-                    **kwargs,
-                )
-                fulfilment_services.fulfilments_create(
-                    order=order, shipments=shipments, buyer_type=fulfilment_selectors.buyer_type_of(user)
-                )
-                basket.submit()
-                placed = True
+        """Place the order and its fulfilments once per basket (``checkout.services.order_place``);
+        a repeated submission is answered with the order already placed."""
+        order, placed = services.order_place(
+            basket=basket,
+            order_number=order_number,
+            user=user,
+            place=lambda: self.place_order(
+                order_number=order_number,
+                user=user,
+                basket=basket,
+                shipping_address=shipping_address,
+                shipping_method=shipping_method,
+                shipping_charge=shipping_charge,
+                order_total=order_total,
+                billing_address=billing_address,
+                surcharges=surcharges,
+                **kwargs,
+            ),
+        )
         if placed:
             return self.handle_successful_order(order)
         logger.info("Order #%s: repeated submission answered with the placed order", order.number)
