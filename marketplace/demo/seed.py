@@ -66,6 +66,7 @@ class DemoSeeder:
         products = self.seed_products(cooperatives)
         self.seed_pages(products)
         self.seed_users(cooperatives)
+        self.seed_orders(products)
         return self.counts()
 
     # ------------------------------------------------------------------ catalogue
@@ -346,8 +347,114 @@ class DemoSeeder:
                     cooperatives["bama-xiangzhu"].users.add(user)
                 if role == "platform staff":
                     user.groups.add(Group.objects.get_or_create(name="Moderators")[0])
+                    # Oscar's order dashboard asks for the order model permissions besides is_staff.
+                    group.permissions.add(
+                        *Permission.objects.filter(
+                            content_type__app_label="order", codename__in=["view_order", "change_order"]
+                        )
+                    )
                 if role == "county officer":
                     self.counties["巴马瑶族自治县"].officers.add(user)
+
+    # ------------------------------------------------------------------ orders
+    def _place_demo_order(self, number: str, email: str, items: list[tuple[str, int]], products):
+        """A real order through the placement service (stock allocated, one fulfilment per cooperative)."""
+        from oscar.apps.partner.strategy import Selector
+        from oscar.core.loading import get_class
+
+        from marketplace.checkout.mixins import OrderCreator
+        from marketplace.checkout.services import order_place
+        from marketplace.shipping.methods import PerCooperativeShipping
+
+        Order = get_model("order", "Order")
+        existing = Order.objects.filter(number=number).first()
+        if existing:
+            return existing
+        Basket = get_model("basket", "Basket")
+        ShippingAddress = get_model("order", "ShippingAddress")
+        Country = get_model("address", "Country")
+        OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
+        user = get_user_model().objects.get(email=email)
+        basket = Basket.objects.create(owner=user)
+        basket.strategy = Selector().strategy(user=user)
+        for upc, quantity in items:
+            basket.add_product(products[upc], quantity)
+        method = PerCooperativeShipping()
+        charge = method.calculate(basket)
+        address = ShippingAddress.objects.create(
+            first_name=user.first_name or "李明",
+            line1="天河区体育东路 100 号 市一中食堂",
+            line4="广州市",
+            state="广东省",
+            postcode="510620",
+            country=Country.objects.get(iso_3166_1_a2="CN"),
+            phone_number="+8613800138000",
+        )
+        order, _placed = order_place(
+            basket=basket,
+            order_number=number,
+            user=user,
+            place=lambda: OrderCreator().place_order(
+                basket=basket,
+                total=OrderTotalCalculator().calculate(basket, charge),
+                shipping_method=method,
+                shipping_charge=charge,
+                user=user,
+                shipping_address=address,
+                order_number=number,
+            ),
+        )
+        return order
+
+    def seed_orders(self, products: dict[str, Product]) -> None:
+        """Orders in every state: last month's accepted ones with their settlement statements,
+        and this month's, part waiting for the demo cooperative (coop@) to ship."""
+        from marketplace.fulfilment import services as fulfilment_services
+        from marketplace.fulfilment.models import Fulfilment, FulfilmentStatus, SettlementStatement
+
+        staff = get_user_model().objects.get(email="staff@demo.yuegui.example")
+        last_month = (self.today.replace(day=1) - datetime.timedelta(days=1)).replace(day=10)
+        old = self._place_demo_order(
+            "DEMO-10001",
+            "unit-buyer@demo.yuegui.example",
+            [("BM-003", 4), ("TD-001", 6), ("LY-001", 2)],
+            products,
+        )
+        for fulfilment in Fulfilment.objects.filter(order=old, status=FulfilmentStatus.TO_SHIP):
+            fulfilment_services.fulfilment_ship(
+                fulfilment=fulfilment,
+                user=staff,
+                carrier="顺丰速运",
+                tracking_number=f"SF{old.pk:06d}{fulfilment.pk:04d}",
+            )
+            fulfilment_services.fulfilment_mark_delivered(fulfilment=fulfilment, user=staff)
+            fulfilment_services.fulfilment_accept(fulfilment=fulfilment, user=old.user)
+            moment = timezone.make_aware(datetime.datetime.combine(last_month, datetime.time(10)))
+            Fulfilment.objects.filter(pk=fulfilment.pk).update(
+                created=moment, shipped_at=moment, delivered_at=moment, accepted_at=moment
+            )
+            type(old).objects.filter(pk=old.pk).update(date_placed=moment)
+        for partner in {f.partner for f in Fulfilment.objects.filter(order=old)}:
+            if not SettlementStatement.objects.filter(partner=partner, period=last_month.replace(day=1)).exists():
+                fulfilment_services.statement_request(partner=partner, period=last_month)
+
+        current = self._place_demo_order(
+            "DEMO-10002",
+            "buyer@demo.yuegui.example",
+            [("BM-001", 2), ("BM-004", 1), ("TD-003", 5), ("LE-001", 1)],
+            products,
+        )
+        for fulfilment in Fulfilment.objects.filter(order=current, status=FulfilmentStatus.TO_SHIP).exclude(
+            partner__code="bama-xiangzhu"
+        ):
+            fulfilment_services.fulfilment_ship(
+                fulfilment=fulfilment,
+                user=staff,
+                carrier="京东物流",
+                tracking_number=f"JD{current.pk:06d}{fulfilment.pk:04d}",
+            )
+            if fulfilment.partner.code == "tiandong-mango":
+                fulfilment_services.fulfilment_mark_delivered(fulfilment=fulfilment, user=staff)
 
     def counts(self) -> dict[str, int]:
         User = get_user_model()
@@ -361,4 +468,6 @@ class DemoSeeder:
             "images": WagtailImage.objects.count(),
             "employers": Employer.objects.count(),
             "users": User.objects.count(),
+            "orders": get_model("order", "Order").objects.count(),
+            "fulfilments": get_model("fulfilment", "Fulfilment").objects.count(),
         }

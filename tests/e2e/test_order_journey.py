@@ -1,0 +1,184 @@
+"""A buyer orders from three cooperatives at once; each ships its own part, the buyer accepts, staff settle."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from marketplace.fulfilment.models import Fulfilment, FulfilmentStatus, SettlementStatement, StatementStatus
+from tests.e2e.conftest import log_in
+from tests.factories import CooperativeFactory, UserFactory, home_page, make_product
+from tests.fulfilment.helpers import ADDRESS, ensure_checkout_data
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+PASSWORD = "journey-pass-2026"
+BUYER = "canteen@school.example.cn"
+STAFF = "settlement@platform.example.cn"
+
+# (product, cooperative, code, cooperative user, price, quantity, storage)
+PARTS = [
+    ("巴马香猪五花肉", "巴马瑶山香猪合作社", "bama-pork", "pork@coop.example.cn", "88.00", 2, "frozen"),
+    ("田东芒果", "田东芒果合作社", "tiandong-mango", "mango@coop.example.cn", "59.90", 1, "ambient"),
+    ("横县茉莉花茶", "横州茉莉花茶厂", "hengzhou-tea", "tea@coop.example.cn", "45.00", 3, "ambient"),
+]
+Order = get_model("order", "Order")
+
+SHIP_BUTTON = "form:has(input[name=action][value=ship]) button[type=submit]"
+DELIVER_BUTTON = "form:has(input[name=action][value=deliver]) button[type=submit]"
+
+
+def _log_in(page, email: str, next_url: str) -> None:
+    log_in(page, email, PASSWORD, next_url)
+
+
+def _money(amount) -> str:
+    return f"{amount:,.2f}"
+
+
+def _build_data() -> dict:
+    home_page()
+    ensure_checkout_data()
+    dashboard = Permission.objects.get(codename="dashboard_access", content_type__app_label="partner")
+    products = {}
+    for title, name, code, email, price, _quantity, storage in PARTS:
+        cooperative = CooperativeFactory(name=name, code=code)
+        member = UserFactory(email=email, password=PASSWORD)
+        member.user_permissions.add(dashboard)
+        cooperative.users.add(member)
+        products[title] = make_product(title=title, cooperative=cooperative, price=price, storage_type=storage)
+    UserFactory(email=BUYER, password=PASSWORD)
+    UserFactory(email=STAFF, is_staff=True, password=PASSWORD)
+    return products
+
+
+def test_order_from_three_cooperatives(page, journey):
+    products = _build_data()
+
+    # The buyer fills one basket from three cooperatives, the pork frozen.
+    _log_in(page, BUYER, "/shop/basket/")
+    for title, *_rest, quantity, _storage in PARTS:
+        page.goto(products[title].get_absolute_url())
+        page.fill("#add_to_basket_form #id_quantity", str(quantity))
+        page.click("#add_to_basket_form button[type=submit]")
+        page.wait_for_load_state("load")
+    page.goto("/shop/basket/")
+    for title, *_rest in PARTS:
+        assert page.get_by_text(title).first.is_visible()
+    journey.check("basket")
+
+    # Oscar's checkout: address, (the only) shipping method, payment, preview.
+    page.click(f"a[href='{reverse('checkout:index')}']")
+    page.wait_for_url(f"**{reverse('checkout:shipping-address')}")
+    for field in ("first_name", "line1", "line4", "state", "postcode", "phone_number"):
+        page.fill(f"#id_{field}", ADDRESS[field])
+    if page.locator("#id_country").count():
+        page.select_option("#id_country", ADDRESS["country"])
+    page.click("#new_shipping_address button[type=submit]")
+    page.wait_for_url(f"**{reverse('checkout:payment-details')}")
+    page.click("#view_preview")
+    page.wait_for_url(f"**{reverse('checkout:preview')}")
+    for title, *_rest in PARTS:
+        assert page.get_by_text(title).first.is_visible()
+    journey.check("preview")
+
+    page.click("#place_order_form button[type=submit]")
+    page.wait_for_url(f"**{reverse('checkout:thank-you')}")
+    order = Order.objects.get()
+    fulfilments = {f.partner.name: f for f in Fulfilment.objects.filter(order=order).select_related("partner")}
+    assert set(fulfilments) == {name for _title, name, *_rest in PARTS}
+    assert fulfilments["巴马瑶山香猪合作社"].cold_chain
+    assert page.get_by_text(order.number).first.is_visible()
+    for fulfilment in fulfilments.values():
+        card = page.locator(f"#fulfilment-{fulfilment.pk}")
+        assert fulfilment.partner.name in card.inner_text()
+    journey.check("thank-you")
+
+    # Each cooperative sees only its own part, records the shipment and the delivery.
+    for index, (title, name, _code, email, *_rest) in enumerate(PARTS):
+        fulfilment = fulfilments[name]
+        others = [(t, n) for t, n, *_r in PARTS if n != name]
+        _log_in(page, email, reverse("fulfilment:list"))
+        rows = page.locator("table.fulfilment-table tbody tr")
+        assert rows.count() == 1
+        assert order.number in rows.first.inner_text()
+        for other_title, other_name in others:
+            assert other_title not in page.content() and other_name not in page.content()
+        if index == 0:
+            journey.check("cooperative-list")
+
+        rows.first.locator(f"a[href='{reverse('fulfilment:detail', kwargs={'pk': fulfilment.pk})}']").click()
+        page.wait_for_url(f"**{reverse('fulfilment:detail', kwargs={'pk': fulfilment.pk})}")
+        assert page.get_by_text(title).first.is_visible()
+        for other_title, other_name in others:
+            assert other_title not in page.content() and other_name not in page.content()
+        methods = page.locator("#id_shipping_method option:not([value=''])").all_inner_texts()
+        if fulfilment.cold_chain:
+            assert methods == ["冷链物流"], methods  # frozen goods: cold chain only
+        page.fill("#id_carrier", "顺丰速运")
+        if index == 0:
+            page.click(SHIP_BUTTON)  # no tracking number yet: the form says what is missing
+            page.wait_for_load_state("load")
+            assert page.locator("#id_tracking_number").get_attribute("aria-invalid") == "true"
+            assert page.locator(".invalid-feedback").first.is_visible()
+            journey.check("ship-error")
+        page.fill("#id_tracking_number", f"SF10{index}2026")
+        page.click(SHIP_BUTTON)
+        page.wait_for_load_state("load")
+        assert page.get_by_text(f"SF10{index}2026").first.is_visible()
+        if index == 0:
+            journey.check("shipped")
+        page.click(DELIVER_BUTTON)
+        page.wait_for_load_state("load")
+        fulfilment.refresh_from_db()
+        assert fulfilment.status == FulfilmentStatus.DELIVERED
+        assert fulfilment.tracking_number == f"SF10{index}2026"
+        # Another cooperative's part is not found, not merely hidden.
+        other = next(f for f in fulfilments.values() if f.pk != fulfilment.pk)
+        response = page.goto(reverse("fulfilment:detail", kwargs={"pk": other.pk}))
+        assert response.status == 404
+
+    # The buyer accepts each delivery from the order page and evaluates one.
+    order_url = reverse("customer:order", kwargs={"order_number": order.number})
+    _log_in(page, BUYER, order_url)
+    for fulfilment in fulfilments.values():
+        assert page.locator(f"#fulfilment-{fulfilment.pk} form[action$='/buyer/accept/']").is_visible()
+    journey.check("order-to-accept")
+    for fulfilment in fulfilments.values():
+        accept = reverse("fulfilment:buyer-action", kwargs={"pk": fulfilment.pk, "action": "accept"})
+        page.click(f"form[action='{accept}'] button[type=submit]")
+        page.wait_for_url(re.compile(re.escape(order_url)))
+        page.wait_for_load_state("load")
+    mango = fulfilments["田东芒果合作社"]
+    evaluate = reverse("fulfilment:buyer-action", kwargs={"pk": mango.pk, "action": "evaluate"})
+    page.check(f"#rating-{mango.pk}-5")
+    page.fill(f"#comment-{mango.pk}", "芒果新鲜，包装完好。")
+    page.click(f"form[action='{evaluate}'] button[type=submit]")
+    page.wait_for_url(re.compile(re.escape(order_url)))
+    page.wait_for_load_state("load")
+    assert page.get_by_text("芒果新鲜，包装完好。").first.is_visible()
+    assert page.locator("form[action$='/buyer/accept/']").count() == 0
+    journey.check("accepted-evaluated")
+    for fulfilment in fulfilments.values():
+        fulfilment.refresh_from_db()
+        assert fulfilment.status == FulfilmentStatus.ACCEPTED
+    assert mango.rating == 5
+
+    # Platform staff prepare this month's statements: one per cooperative, goods plus shipping.
+    _log_in(page, STAFF, reverse("fulfilment:statements"))
+    page.fill("#id_month", timezone.localdate().strftime("%Y-%m"))
+    assert page.locator("#id_partner").input_value() == ""
+    page.click("form:has(#id_month) button[type=submit]")
+    page.wait_for_url(f"**{reverse('fulfilment:statements')}")
+    page.wait_for_load_state("load")
+    if SettlementStatement.objects.exclude(status=StatementStatus.READY).exists():
+        page.reload()
+    assert SettlementStatement.objects.filter(status=StatementStatus.READY).count() == 3
+    table = page.locator("table.statement-table tbody")
+    assert table.locator("tr").count() == 3
+    for name, fulfilment in fulfilments.items():
+        row = table.locator("tr", has_text=name)
+        assert _money(fulfilment.goods_total + fulfilment.shipping_cost) in row.locator("strong").inner_text()
+    journey.check("statements")

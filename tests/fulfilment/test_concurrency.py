@@ -1,0 +1,288 @@
+"""Concurrent checkouts on PostgreSQL: no oversell, no deadlock, one order per basket.
+
+SQLite serialises every write, so these races only mean something on PostgreSQL. Each test
+starts real threads (each with its own database connection, closed when the thread ends)
+and releases them together with a barrier, so that they reach the row locks at once.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from oscar.core.loading import get_class, get_model
+
+from marketplace.checkout.mixins import OrderCreator
+from marketplace.checkout.services import order_place
+from marketplace.fulfilment.models import Fulfilment
+from marketplace.shipping.methods import PerCooperativeShipping
+from partners.models import InsufficientStock
+from tests.factories import make_product
+from tests.fulfilment.helpers import (
+    ADDRESS,
+    add_to_basket,
+    buyer,
+    ensure_checkout_data,
+    start_checkout,
+    submit_order,
+    three_cooperative_products,
+)
+
+Basket = get_model("basket", "Basket")
+Line = get_model("order", "Line")
+Order = get_model("order", "Order")
+ShippingAddress = get_model("order", "ShippingAddress")
+StockRecord = get_model("partner", "StockRecord")
+OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
+Selector = get_class("partner.strategy", "Selector")
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+THREAD_TIMEOUT = 60.0
+
+
+# --------------------------------------------------------------------------- running threads together
+def run_together(work: Callable[[int], object], count: int) -> list[object]:
+    """Call ``work(0)`` … ``work(count - 1)`` in ``count`` threads released at the same moment.
+
+    Returns what each call returned, or the exception it raised, in call order. Every thread
+    closes its own database connection (Django opens one per thread).
+    """
+    barrier = threading.Barrier(count)
+    outcomes: list[object] = [None] * count
+
+    def target(index: int) -> None:
+        try:
+            barrier.wait(timeout=THREAD_TIMEOUT)
+            outcomes[index] = work(index)
+        except BaseException as exc:  # reported by the test, whatever it is
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=target, args=(index,), daemon=True) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(THREAD_TIMEOUT)
+    stuck = sum(thread.is_alive() for thread in threads)
+    assert not stuck, f"{stuck} of {count} threads still running after {THREAD_TIMEOUT:.0f} s (a lock never released?)"
+    return outcomes
+
+
+def unexpected(outcomes: list[object], allowed: tuple[type[BaseException], ...] = ()) -> str:
+    """The tracebacks of exceptions other than ``allowed``, for an assertion message."""
+    return "\n".join(
+        "".join(traceback.format_exception(outcome))
+        for outcome in outcomes
+        if isinstance(outcome, BaseException) and not isinstance(outcome, allowed)
+    )
+
+
+# --------------------------------------------------------------------------- service level
+@dataclass
+class PreparedCheckout:
+    """What the checkout has computed by the time the buyer presses "place order"."""
+
+    user: object
+    basket: object
+    order_number: str
+    method: PerCooperativeShipping
+    charge: object
+    total: object
+
+
+def prepare_checkout(user, items: list[tuple]) -> PreparedCheckout:
+    """A basket of ``(product, quantity)`` for ``user``, priced and shipped as the checkout does."""
+    basket = Basket.objects.create(owner=user)
+    basket.strategy = Selector().strategy(user=user)
+    for product, quantity in items:
+        basket.add_product(product, quantity)
+    method = PerCooperativeShipping()
+    charge = method.calculate(basket)
+    total = OrderTotalCalculator().calculate(basket, charge)
+    return PreparedCheckout(user, basket, str(100000 + basket.pk), method, charge, total)
+
+
+def place(checkout: PreparedCheckout) -> tuple[object, bool]:
+    """``order_place`` with ``OrderCreator``, as ``OrderPlacementMixin.handle_order_placement`` calls them."""
+
+    def write_order():
+        address = ShippingAddress.objects.create(
+            **{key: value for key, value in ADDRESS.items() if key != "country"}, country_id="CN"
+        )
+        return OrderCreator().place_order(
+            basket=checkout.basket,
+            total=checkout.total,
+            shipping_method=checkout.method,
+            shipping_charge=checkout.charge,
+            user=checkout.user,
+            order_number=checkout.order_number,
+            shipping_address=address,
+        )
+
+    return order_place(
+        basket=checkout.basket, order_number=checkout.order_number, user=checkout.user, place=write_order
+    )
+
+
+def test_fifty_buyers_for_the_last_ten_units_give_ten_orders_and_forty_refusals_twenty_times_over():
+    """The classic oversell: 50 checkouts at once for 10 units, repeated so that a rare
+    interleaving has 20 chances to show up. Exactly 10 win; the rest are refused cleanly."""
+    ensure_checkout_data()
+    buyers = [buyer() for _ in range(50)]
+
+    for round_number in range(1, 21):
+        # given 10 units left and 50 baskets holding one each
+        product = make_product(stock=10, with_image=False)
+        checkouts = [prepare_checkout(user, [(product, 1)]) for user in buyers]
+
+        # when all 50 press "place order" at once
+        outcomes = run_together(lambda index, checkouts=checkouts: place(checkouts[index]), len(checkouts))
+
+        # then 10 orders, 40 refusals for insufficient stock, nothing else, and no oversell
+        placed = [outcome for outcome in outcomes if isinstance(outcome, tuple)]
+        refused = [outcome for outcome in outcomes if isinstance(outcome, InsufficientStock)]
+        assert len(placed) + len(refused) == 50, f"round {round_number}:\n" + unexpected(outcomes, (InsufficientStock,))
+        assert len(placed) == 10 and len(refused) == 40, f"round {round_number}: {len(placed)} orders"
+        assert all(placed_now for _order, placed_now in placed)
+        record = StockRecord.objects.get(product=product)
+        assert record.num_in_stock == 10 and record.num_allocated == 10, f"round {round_number}"
+        assert Order.objects.filter(lines__product=product).count() == 10
+        assert sum(Line.objects.filter(product=product).values_list("quantity", flat=True)) == 10
+        refused_baskets = [
+            c.basket.pk
+            for c, outcome in zip(checkouts, outcomes, strict=True)
+            if isinstance(outcome, InsufficientStock)
+        ]
+        assert not Order.objects.filter(basket_id__in=refused_baskets).exists()
+        assert set(Basket.objects.filter(pk__in=refused_baskets).values_list("status", flat=True)) == {Basket.OPEN}
+
+
+def test_twenty_orders_over_the_same_products_in_every_order_do_not_deadlock():
+    """Baskets list the same three products in all six orders; row locks taken in basket
+    order would deadlock, locks in primary-key order queue instead."""
+    ensure_checkout_data()
+    products = three_cooperative_products(stock=200, with_image=False)
+    permutations = list(itertools.permutations(products))
+    checkouts = [
+        prepare_checkout(buyer(), [(product, 1 + (index + position) % 3) for position, product in enumerate(order)])
+        for index, order in enumerate(itertools.islice(itertools.cycle(permutations), 20))
+    ]
+
+    outcomes = run_together(lambda index: place(checkouts[index]), len(checkouts))
+
+    assert not unexpected(outcomes), unexpected(outcomes)
+    assert all(placed_now for _order, placed_now in outcomes)
+    assert Order.objects.count() == 20
+    assert Fulfilment.objects.count() == 60  # three cooperatives per order
+    for product in products:
+        ordered = sum(Line.objects.filter(product=product).values_list("quantity", flat=True))
+        wanted = sum(line.quantity for c in checkouts for line in c.basket.all_lines() if line.product_id == product.pk)
+        assert StockRecord.objects.get(product=product).num_allocated == ordered == wanted
+
+
+# --------------------------------------------------------------------------- through the checkout pages
+def sold_out_messages(product, quantity: int = 1) -> list[str]:
+    """What a buyer who lost the race may be told: refused while placing, or sent back to the basket."""
+    title = product.get_title()
+    with translation.override(settings.LANGUAGE_CODE):
+        return [
+            gettext("Sorry, “%(product)s” has sold out or has fewer than %(quantity)d left.")
+            % {"product": title, "quantity": quantity},
+            gettext("'%(title)s' is no longer available to buy (%(reason)s). Please adjust your basket to continue")
+            % {"title": title, "reason": gettext("no stock available")},
+        ]
+
+
+def generic_error_message() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext("A problem occurred while placing this order. Please contact customer services.")
+
+
+def test_twelve_buyers_racing_for_the_last_four_units_through_the_checkout(caplog):
+    """The same race through the pages: the winners reach the thank-you page, the losers are told
+    the product sold out (on the preview, or on the basket they are sent back to), nobody gets a 500."""
+    # given 12 buyers, each at the preview with one of the last 4 units
+    ensure_checkout_data()
+    product = make_product(stock=4, with_image=False)
+    buyers = [buyer() for _ in range(12)]
+    clients, basket_ids = [], []
+    for user in buyers:
+        client = Client()
+        client.force_login(user)
+        add_to_basket(client, product, 1)
+        basket_ids.append(start_checkout(client))
+        clients.append(client)
+
+    # when they all press "place order" at once
+    responses = run_together(lambda index: submit_order(clients[index], basket_ids[index]), len(clients))
+
+    # then 4 orders, and every other buyer sees why they have none
+    assert not unexpected(responses), unexpected(responses)
+    assert [r.status_code for r in responses if r.status_code >= 500] == []
+    thank_you = reverse("checkout:thank-you")
+    winners = [i for i, r in enumerate(responses) if r.status_code == 302 and r["Location"].endswith(thank_you)]
+    assert len(winners) == 4, [(r.status_code, r.get("Location")) for r in responses]
+    assert Order.objects.count() == 4
+    assert set(Order.objects.values_list("user_id", flat=True)) == {buyers[i].pk for i in winners}
+    record = StockRecord.objects.get(product=product)
+    assert record.num_allocated == record.num_in_stock == 4
+    messages = sold_out_messages(product)
+    for index, response in enumerate(responses):
+        if index in winners:
+            continue
+        page = clients[index].get(response["Location"]) if response.status_code == 302 else response
+        text = html.unescape(page.content.decode())
+        assert page.status_code == 200
+        assert any(message in text for message in messages), text[:3000]
+        assert generic_error_message() not in text
+        assert not Order.objects.filter(user=buyers[index]).exists()
+    assert not [r.getMessage() for r in caplog.records if "unhandled exception" in r.getMessage()]
+
+
+def test_one_checkout_submitted_five_times_at_once_places_one_order():
+    """A double (or quintuple) click, or several tabs of one session: one order, and every
+    submission is answered with it."""
+    # given one buyer at the preview, and five connections sharing the session
+    ensure_checkout_data()
+    product = make_product(stock=10, with_image=False)
+    client = Client()
+    client.force_login(buyer())
+    add_to_basket(client, product, 2)
+    basket_id = start_checkout(client)
+    tabs = []
+    for _ in range(5):
+        tab = Client()
+        for name, morsel in client.cookies.items():
+            tab.cookies[name] = morsel.value
+        tabs.append(tab)
+
+    # when all five submit the same basket at once
+    responses = run_together(lambda index: submit_order(tabs[index], basket_id), len(tabs))
+
+    # then one order, and each submission leads to its thank-you page
+    assert not unexpected(responses), unexpected(responses)
+    assert Order.objects.count() == 1
+    order = Order.objects.get()
+    assert order.basket_id == basket_id
+    thank_you = reverse("checkout:thank-you")
+    assert [(r.status_code, r.get("Location", "").endswith(thank_you)) for r in responses] == [(302, True)] * 5
+    for tab, response in zip(tabs, responses, strict=True):
+        assert tab.get(response["Location"]).context["order"].number == order.number
+    assert StockRecord.objects.get(product=product).num_allocated == 2
+    assert Fulfilment.objects.filter(order=order).count() == 1
+    assert Basket.objects.get(pk=basket_id).status == Basket.SUBMITTED
+    assert order.total_incl_tax == Decimal("2") * order.lines.get().unit_price_incl_tax + order.shipping_incl_tax
