@@ -8,8 +8,9 @@ from marketplace.demo.seed import DemoSeeder
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_is_idempotent_and_complete(settings, tmp_path):
-    first = DemoSeeder().run()
+def test_seed_demo_is_idempotent_and_complete(settings, tmp_path, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # statements are built after commit
+        first = DemoSeeder().run()
     second = DemoSeeder().run()
     assert first == second
     assert first["counties"] == 33
@@ -36,6 +37,16 @@ def test_seed_demo_is_idempotent_and_complete(settings, tmp_path):
     staff = get_user_model().objects.get(email="coop@demo.yuegui.example")
     assert staff.partners.get().code == "bama-xiangzhu"
     assert staff.has_perm("partner.dashboard_access")
+
+    # Orders in every state, placed through the real service; last month settled.
+    from marketplace.fulfilment.models import Fulfilment, SettlementStatement
+
+    assert first["orders"] == 2 and first["fulfilments"] == 6
+    statuses = set(Fulfilment.objects.values_list("status", flat=True))
+    assert {"to_ship", "shipped", "delivered", "accepted"} <= statuses
+    assert Fulfilment.objects.filter(partner__code="bama-xiangzhu", status="to_ship").exists()
+    ready = SettlementStatement.objects.filter(status="ready")
+    assert ready.count() == 3 and all(statement.xlsx and statement.pdf for statement in ready)
 
 
 def test_seed_demo_command_prints_the_demo_accounts(capsys):
