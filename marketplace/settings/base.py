@@ -330,12 +330,9 @@ PRODUCT_PRICE_REVIEW_PERCENT = env.int("PRODUCT_PRICE_REVIEW_PERCENT", default=2
 # Orders: a delivered fulfilment the buyer has not accepted is accepted after this many days (验收期).
 FULFILMENT_AUTO_ACCEPT_DAYS = env.int("FULFILMENT_AUTO_ACCEPT_DAYS", default=7)
 OSCAR_INITIAL_ORDER_STATUS = "placed"
-OSCAR_ORDER_STATUS_PIPELINE = {
-    "placed": ("in_progress", "completed", "cancelled"),
-    "in_progress": ("completed", "cancelled"),
-    "completed": (),
-    "cancelled": (),
-}
+# An order's status follows its fulfilments (fulfilment.services.order_status_sync); no manual
+# changes in Oscar's dashboard, which would bypass stock release and the cooperatives' e-mails.
+OSCAR_ORDER_STATUS_PIPELINE = {"placed": (), "in_progress": (), "completed": (), "cancelled": ()}
 # Buyers evaluate each delivered fulfilment instead of writing Oscar product reviews.
 OSCAR_HIDDEN_FEATURES = ["reviews"]
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
