@@ -1,6 +1,12 @@
-"""Checkout views: a repeated "place order" answers with the order already placed."""
+"""Checkout views.
+
+Payment is bank transfer against invoice after acceptance (先货后款), so nothing is entered
+at the payment step: it goes straight to the preview. A repeated "place order" answers
+with the order already placed.
+"""
 
 from django.shortcuts import redirect
+from django.urls import reverse_lazy
 from oscar.apps.checkout import views
 from oscar.core.loading import get_model
 
@@ -9,7 +15,16 @@ from marketplace.checkout.mixins import PLACED_ORDERS_SESSION_KEY
 Order = get_model("order", "Order")
 
 
+class PaymentMethodView(views.PaymentMethodView):
+    success_url = reverse_lazy("checkout:preview")
+
+
 class PaymentDetailsView(views.PaymentDetailsView):
+    def get(self, request, *args, **kwargs):
+        if not self.preview:  # nothing to fill in: the preview is the next step
+            return redirect("checkout:preview")
+        return super().get(request, *args, **kwargs)
+
     def dispatch(self, request, *args, **kwargs):
         # A retry after the order went through (reload, back button, second tab): the basket
         # is submitted and empty now, so Oscar would send the buyer back to the basket.

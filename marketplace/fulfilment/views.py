@@ -280,7 +280,12 @@ class StatementListView(StatementAccessMixin, View):
     def render_list(self, request, form=None, status=200):
         statements = selectors.statements_for_user(request.user)
         page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
-        context = {"page_obj": page, "statements": page.object_list, "paid_form": MarkPaidForm()}
+        context = {
+            "page_obj": page,
+            "statements": page.object_list,
+            "paid_form": MarkPaidForm(),
+            "preparing": any(s.status == StatementStatus.GENERATING for s in page.object_list),
+        }
         if request.user.is_staff:
             context["request_form"] = form or StatementRequestForm()
         return render(request, self.template_name, context, status=status)

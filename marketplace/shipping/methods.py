@@ -12,7 +12,7 @@ class PerCooperativeShipping(Base):
 
     code = "per-cooperative"
     name = _("Shipped by each cooperative")
-    description = _("Each cooperative ships its own products; chilled and frozen products travel by cold chain.")
+    description = _("Chilled and frozen products travel by cold chain.")
 
     def calculate(self, basket):
         from marketplace.fulfilment.selectors import shipment_plan

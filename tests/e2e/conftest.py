@@ -98,7 +98,9 @@ class Journey:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{self.name}-{self.step:02d}-{label}-{self.page.viewport_name}.png"
         self.page.screenshot(path=str(path), full_page=True)
-        overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        # Against the viewport, not window.innerWidth: with phone emulation Chromium widens the
+        # layout viewport to fit overflowing content, so innerWidth would hide the overflow.
+        overflow = self.page.evaluate("document.documentElement.scrollWidth") - self.page.viewport_size["width"]
         assert overflow <= 0, f"{label}: page scrolls sideways by {overflow}px at {self.page.viewport_name} width"
         results = Axe().run(self.page)
         serious = [

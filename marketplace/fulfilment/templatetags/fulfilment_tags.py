@@ -42,3 +42,9 @@ def auto_accept_days():
     from django.conf import settings
 
     return settings.FULFILMENT_AUTO_ACCEPT_DAYS
+
+
+@register.simple_tag
+def basket_shipments(basket):
+    """How the basket will ship: one shipment per cooperative, with its method and charge."""
+    return selectors.shipment_plan(basket)
