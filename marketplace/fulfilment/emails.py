@@ -29,7 +29,19 @@ def _cooperative_url(fulfilment: Fulfilment):
     return lambda: absolute_url(reverse("fulfilment:detail", kwargs={"pk": fulfilment.pk}))
 
 
+# A step's e-mail goes out only if the fulfilment records that step (a stray task sends nothing).
+HAPPENED = {
+    "shipped": "shipped_at",
+    "delivered": "delivered_at",
+    "accepted": "accepted_at",
+    "cancelled": "cancelled_at",
+    "returned": "returned_at",
+}
+
+
 def mails_for(*, fulfilment: Fulfilment, kind: str) -> list[Mail]:
+    if kind in HAPPENED and getattr(fulfilment, HAPPENED[kind]) is None:
+        return []
     order = fulfilment.order
     context = {
         "fulfilment": fulfilment,

@@ -1,11 +1,14 @@
-"""Oscar's order dashboard, for platform staff only.
+"""Oscar's order screens and dashboard home, without one cooperative seeing another's sales.
 
 Oscar lets partner users into its order screens, where an order touching their
 cooperative shows every line, buyer and total of it. Cooperatives instead work their
 fulfilments at /fulfilments/, which shows only their own lines; here the partner
-alternative is simply removed from each view's permissions (no fork, no migrations).
+alternative is removed from each order view's permissions, and the dashboard home counts
+a cooperative's revenue from its own fulfilments instead of whole orders
+(``dashboard_views.IndexView``). No fork, no migrations: the ``ready()`` route of DESIGN.md.
 """
 
+from oscar.apps.dashboard import apps as dashboard_apps
 from oscar.apps.dashboard.orders import apps
 
 
@@ -13,3 +16,11 @@ class OrdersDashboardConfig(apps.OrdersDashboardConfig):
     def configure_permissions(self):
         super().configure_permissions()
         self.permissions_map = {name: alternatives[:1] for name, alternatives in self.permissions_map.items()}
+
+
+class DashboardConfig(dashboard_apps.DashboardConfig):
+    def ready(self):
+        super().ready()
+        from marketplace.fulfilment.dashboard_views import IndexView
+
+        self.index_view = IndexView

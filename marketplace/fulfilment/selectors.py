@@ -111,13 +111,19 @@ def fulfilment_lines(fulfilment: Fulfilment) -> QuerySet:
     return (
         Line.objects.filter(order_id=fulfilment.order_id, partner_id=fulfilment.partner_id)
         .select_related("product", "stockrecord")
+        .prefetch_related("attributes")  # Line.description reads them
         .order_by("pk")
     )
 
 
 def fulfilments_of_order(order) -> list[Fulfilment]:
     """The fulfilments of one order with their lines, for the buyer's order page."""
-    lines = Line.objects.filter(order_id=order.pk).select_related("product").order_by("pk")
+    lines = (
+        Line.objects.filter(order_id=order.pk)
+        .select_related("product")
+        .prefetch_related("attributes")  # Line.description reads them
+        .order_by("pk")
+    )
     fulfilments = list(
         Fulfilment.objects.filter(order_id=order.pk)
         .select_related("partner", "shipping_method")

@@ -200,6 +200,8 @@ class FulfilmentDetailView(CooperativeAccessMixin, View):
                         shipping_method=form.cleaned_data["shipping_method"],
                     )
                 except ValidationError as error:
+                    if not hasattr(error, "error_dict"):
+                        raise  # the fulfilment changed meanwhile (e.g. a colleague shipped it): say so
                     _apply_errors(form, error)
                     return render(request, self.template_name, self.context(fulfilment, ship_form=form), status=400)
                 messages.success(request, _("Shipment recorded; the buyer has been told."))
