@@ -121,3 +121,33 @@ def test_cold_chain_products_ship_by_cold_chain(client):
     fulfilment = Fulfilment.objects.get()
     assert fulfilment.cold_chain and fulfilment.shipping_method.cold_chain
     assert fulfilment.shipping_cost == Decimal("25.00")
+
+
+def test_guest_checkout_places_a_guest_order_and_mails_the_status_link(client, django_capture_on_commit_callbacks):
+    ensure_checkout_data()
+    (pork, mango, _tea) = three_cooperative_products()
+    add_to_basket(client, pork, 1)
+    add_to_basket(client, mango, 2)
+    gateway = client.post(reverse("checkout:index"), {"username": "guest@example.hk", "options": "anonymous"})
+    assert gateway.status_code == 302
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit_order(client, start_checkout(client))
+
+    assert response.status_code == 302
+    order = Order.objects.get()
+    assert order.user is None and order.guest_email == "guest@example.hk"
+    assert set(Fulfilment.objects.values_list("buyer_type", flat=True)) == {"guest"}
+    confirmation = mail.outbox[0]
+    assert confirmation.to == ["guest@example.hk"]
+    status_path = reverse(
+        "customer:anon-order", kwargs={"order_number": order.number, "hash": order.verification_hash()}
+    )
+    assert status_path in confirmation.body
+    # Oscar asks for the e-mail address before showing a guest order.
+    form_path = reverse(
+        "customer:anon-order-form", kwargs={"order_number": order.number, "hash": order.verification_hash()}
+    )
+    assert client.get(status_path)["Location"] == form_path
+    page = client.post(form_path, {"email": "guest@example.hk"}, follow=True)
+    assert page.status_code == 200 and "巴马瑶山香猪合作社" in page.content.decode()
