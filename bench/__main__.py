@@ -4,8 +4,10 @@ For each size N: prepare a database with N products (PostgreSQL if reachable, el
 SQLite), count each page's SQL queries in-process, then serve the site with gunicorn
 (2 sync workers, production settings over plain HTTP on 127.0.0.1) and load every page
 with a bounded number of requests from concurrent keep-alive connections; a second pass
-repeats the load with Django's per-site cache. Prints a table per N and writes JSON and
-Markdown to bench/results/. Exits non-zero only when the benchmark itself cannot run.
+repeats the load with Django's per-site cache; a third pass has logged-in buyers place
+orders through the checkout at the same time (``bench.orders``). Prints tables per N and
+writes JSON and Markdown to bench/results/. Exits non-zero only when the benchmark itself
+cannot run.
 """
 
 import argparse
@@ -21,7 +23,7 @@ import time
 import traceback
 from pathlib import Path
 
-from bench import databases, load, report
+from bench import databases, load, orders, report
 from bench.databases import ROOT, BenchError, Database
 from bench.server import Gunicorn, cpu_by_pid, cpu_jiffies, cpu_used_between, machine_busy_cores
 
@@ -49,6 +51,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="before each load pass, wait up to this many seconds for other work on the machine to stop (default 60)",
     )
     parser.add_argument("--no-cache-pass", action="store_true", help="skip the pass with the per-site cache")
+    parser.add_argument("--orders", type=int, help="checkouts in the order pass at most (default 200; --quick: 50)")
+    parser.add_argument(
+        "--orders-time-cap", type=float, help="seconds of the order pass at most (default 30; --quick: 15)"
+    )
+    parser.add_argument("--no-orders", action="store_true", help="skip the pass where buyers place orders")
     parser.add_argument("--database-url", help="PostgreSQL server and base database (default: BENCH_DATABASE_URL)")
     parser.add_argument(
         "--sqlite", action="store_true", help="use SQLite files under bench/results/ even if PostgreSQL is up"
@@ -63,8 +70,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("every size must be at least 100 (the demo alone has 60 products)")
     args.requests = args.requests or (100 if args.quick else 400)
     args.time_cap = args.time_cap or (6.0 if args.quick else 12.0)
+    args.orders = args.orders or (50 if args.quick else 200)
+    args.orders_time_cap = args.orders_time_cap or (15.0 if args.quick else 30.0)
     if args.requests < 1 or args.time_cap <= 0 or not 1 <= args.concurrency <= 64:
         parser.error("--requests and --time-cap must be positive, --concurrency between 1 and 64")
+    if args.orders < 1 or args.orders_time_cap <= 0:
+        parser.error("--orders and --orders-time-cap must be positive")
     return args
 
 
@@ -110,6 +121,8 @@ def meta(args: argparse.Namespace, base: Database) -> dict:
         "time_cap": args.time_cap,
         "concurrency": args.concurrency,
         "cache_pass": not args.no_cache_pass,
+        "orders": None if args.no_orders else args.orders,
+        "orders_time_cap": None if args.no_orders else args.orders_time_cap,
         "quiet_wait": args.quiet_wait,
     }
 
@@ -131,13 +144,9 @@ def count_queries(db: Database, urls: dict, static_root: Path, *, site_cache: bo
     return databases._json_tail(output)
 
 
-def load_pass(db: Database, urls: dict, static_root: Path, args, *, site_cache: bool) -> dict:
-    label = "cached" if site_cache else "uncached"
-    env = databases.django_env(db, static_root=static_root, site_cache=site_cache)
-    logs = RESULTS / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    # Other work on the machine skews every number: wait a little for it to calm down,
-    # then record how busy the machine was while nothing of ours ran.
+def wait_for_quiet(args) -> float:
+    """Other work on the machine skews every number: wait a little for it to calm down,
+    then return how busy the machine was (cores) while nothing of ours ran."""
     background = machine_busy_cores(1.0)
     deadline = time.monotonic() + args.quiet_wait
     if background > QUIET_CORES and args.quiet_wait > 0:
@@ -145,6 +154,15 @@ def load_pass(db: Database, urls: dict, static_root: Path, args, *, site_cache: 
         while background > QUIET_CORES and time.monotonic() < deadline:
             time.sleep(4)
             background = machine_busy_cores(1.0)
+    return background
+
+
+def load_pass(db: Database, urls: dict, static_root: Path, args, *, site_cache: bool) -> dict:
+    label = "cached" if site_cache else "uncached"
+    env = databases.django_env(db, static_root=static_root, site_cache=site_cache)
+    logs = RESULTS / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    background = wait_for_quiet(args)
     server = Gunicorn(env, logs / f"gunicorn-{db.name}-{label}.log")
     server.start()
     pages = {}
@@ -183,6 +201,68 @@ def load_pass(db: Database, urls: dict, static_root: Path, args, *, site_cache: 
     finally:
         memory = server.stop()
     return {"port": server.port, "background_busy_cores": background, "pages": pages, "memory": memory}
+
+
+def orders_pass(db: Database, static_root: Path, args) -> dict:
+    """Logged-in buyers checking out at once (``bench.orders``), with the trivial view measured
+    on the same server just before; settings as in the uncached pass."""
+    env = databases.django_env(db, static_root=static_root)
+    logs = RESULTS / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    server = Gunicorn(env, logs / f"gunicorn-{db.name}-orders.log")
+    try:
+        prepared = databases._json_tail(
+            databases.run_django(
+                ["-m", "bench.orders", "prepare", "--buyers", str(args.concurrency)], env, what="preparing the buyers"
+            )
+        )
+        background = wait_for_quiet(args)
+        server.start()
+        server.wait_idle()
+        visitors = [load.Visitor("127.0.0.1", server.port) for _ in range(args.concurrency)]
+        trivial = load.run(visitors, "/bench/trivial/", requests=args.requests, time_cap=args.time_cap)
+        for visitor in visitors:
+            visitor.close()
+        log(
+            f"    orders   trivial    {trivial['requests']:>4} req in {trivial['seconds']:5.1f} s  "
+            f"{trivial['rps']:7.1f} req/s  p50 {trivial['p50_ms']:7.1f} ms  p99 {trivial['p99_ms']:7.1f} ms"
+        )
+        buyers = orders.buyers_logged_in(server.port, prepared)
+        warmup_failures = orders.warm_up(buyers, prepared, time_cap=args.orders_time_cap)
+        cores = os.cpu_count() or 1
+        local_database = db.engine == "postgresql" and bool(databases.backend_pids(db))
+        busy_before, server_before = cpu_jiffies(), server.cpu_seconds()
+        database_before = cpu_by_pid(databases.backend_pids(db)) if local_database else {}
+        result = orders.run(buyers, prepared, checkouts=args.orders, time_cap=args.orders_time_cap)
+        busy_after, server_after = cpu_jiffies(), server.cpu_seconds()
+        database_after = cpu_by_pid(databases.backend_pids(db)) if local_database else {}
+        for buyer in buyers:
+            buyer.close()
+        wall = result["seconds"] or 1.0
+        machine = (busy_after[0] - busy_before[0]) / max(1, busy_after[1] - busy_before[1]) * cores
+        result["machine_busy_cores"] = round(machine, 2)
+        result["server_cpu_cores"] = round((server_after - server_before) / wall, 2)
+        database = cpu_used_between(database_before, database_after) / wall
+        result["database_cpu_cores"] = round(database, 2) if local_database else None
+        ours = result["server_cpu_cores"] + (result["database_cpu_cores"] or 0) + (result["client_cpu_share"] or 0)
+        result["other_cores"] = round(max(0.0, machine - ours), 2)
+        place, whole = result["steps"]["place order"], result["checkout"]
+        flag = f", {result['failed']} failed {result['failures']}" if result["failed"] else ""
+        log(
+            f"    orders   checkout   {result['orders']:>4} ord in {result['seconds']:5.1f} s  "
+            f"{result['orders_per_s']:7.1f} ord/s  place order p50 {place['p50_ms'] or 0:7.1f} ms  "
+            f"p99 {place['p99_ms'] or 0:7.1f} ms; whole checkout p50 {whole['p50_ms'] or 0:7.1f} ms{flag}"
+        )
+    finally:
+        memory = server.stop()
+    return {
+        "port": server.port,
+        "background_busy_cores": background,
+        "trivial": trivial,
+        "warmup_failures": warmup_failures,
+        **result,
+        "memory": memory,
+    }
 
 
 def findings(result: dict) -> list[str]:
@@ -242,6 +322,25 @@ def findings(result: dict) -> list[str]:
                     f"{n}: other processes used CPU while the {label} pass measured (cores): "
                     f"{', '.join(contended)}; those rows are pessimistic"
                 )
+        placing = size_result.get("orders")
+        if placing:
+            if placing["failed"] or placing["warmup_failures"]:
+                notes.append(
+                    f"{n}: {placing['failed']} of {placing['checkouts']} checkouts did not end in an order "
+                    f"{placing['failures'] or placing['warmup_failures']}"
+                )
+            ratio = report._ratio(placing["steps"]["place order"], placing["trivial"])
+            whole = report._ratio(placing["checkout"], placing["trivial"])
+            if ratio and whole:
+                notes.append(
+                    f"{n}: {placing['orders_per_s']:.1f} orders/s from {placing['buyers']} buyers; placing an order "
+                    f"costs {ratio:.0f}× the trivial view (mean latency), the whole checkout {whole:.0f}×"
+                )
+            if (placing.get("other_cores") or 0) > report.CONTENDED_CORES:
+                notes.append(
+                    f"{n}: other processes used {placing['other_cores']:.1f} cores while orders were placed; "
+                    "those numbers are pessimistic"
+                )
     if len(sizes) > 1:
         grew, constant = [], []
         for name in sizes[0].get("queries", {}):
@@ -275,6 +374,9 @@ def run_size(size: int, preparer: databases.Preparer, static_root: Path | None, 
         size_result["cached_queries"] = count_queries(db, urls, static_root, site_cache=True)
         log("  load, served by the per-site cache")
         size_result["cached_load"] = load_pass(db, urls, static_root, args, site_cache=True)
+    if not args.no_orders:
+        log(f"  orders: {args.concurrency} logged-in buyers checking out at once (gunicorn, 2 sync workers)")
+        size_result["orders"] = orders_pass(db, static_root, args)
     return size_result, static_root
 
 
@@ -302,6 +404,9 @@ def main(argv: list[str] | None = None) -> int:
             log("")
             log(report.heading(size_result))
             log(report.text_table(size_result))
+            if size_result.get("orders"):
+                log("")
+                log(report.orders_text(size_result))
             log(report.memory_line(size_result))
             log("(* stopped by the time cap; † other processes used over 0.3 cores while the page was measured)")
     except KeyboardInterrupt:

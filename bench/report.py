@@ -78,10 +78,13 @@ def rows(size_result: dict) -> list[list[str]]:
     return table
 
 
+PASSES = (("uncached", "load"), ("cached", "cached_load"), ("orders", "orders"))
+
+
 def memory_line(size_result: dict) -> str:
     parts = []
-    for label, key in (("uncached", "load"), ("cached", "cached_load")):
-        memory = size_result.get(key, {}).get("memory")
+    for label, key in PASSES:
+        memory = (size_result.get(key) or {}).get("memory")
         if memory:
             workers = " / ".join(f"{mib:.0f}" for mib in memory["worker_peak_mib"].values())
             parts.append(
@@ -91,27 +94,61 @@ def memory_line(size_result: dict) -> str:
     line = "Peak RSS — " + "; ".join(parts) if parts else "Peak RSS — not measured"
     background = [
         f"{label} {size_result[key]['background_busy_cores']:.2f}"
-        for label, key in (("uncached", "load"), ("cached", "cached_load"))
-        if size_result.get(key, {}).get("background_busy_cores") is not None
+        for label, key in PASSES
+        if (size_result.get(key) or {}).get("background_busy_cores") is not None
     ]
     if background:
         line += "\nOther work on the machine just before each pass (busy cores): " + ", ".join(background)
     return line
 
 
-def _width(text: str) -> int:
-    """Display width: CJK and the × sign are counted as they render in most terminals."""
-    return sum(2 if ord(char) >= 0x1100 and char != "×" else 1 for char in text)
+ORDER_COLUMNS = [("step", "<"), ("n", ">"), ("mean ms", ">"), ("p50 ms", ">"), ("p99 ms", ">"), ("×trivial", ">")]
 
 
-def text_table(size_result: dict) -> str:
-    header = [name for name, _align in COLUMNS]
-    body = rows(size_result)
+def orders_rows(size_result: dict) -> list[list[str]]:
+    """The order pass: the trivial view, each checkout step, then the whole checkout."""
+    placing = size_result["orders"]
+    trivial = placing["trivial"]
+    measured = [("trivial view", {**trivial, "n": trivial["requests"]})]
+    measured += list(placing["steps"].items())
+    measured.append(("whole checkout", placing["checkout"]))
+    table = []
+    for name, stats in measured:
+        ratio = _ratio(stats, trivial)
+        table.append(
+            [
+                name,
+                _fmt(stats.get("n")),
+                _fmt(stats.get("mean_ms")),
+                _fmt(stats.get("p50_ms")),
+                _fmt(stats.get("p99_ms")),
+                f"{ratio:.1f}×" if ratio else "–",
+            ]
+        )
+    return table
+
+
+def orders_summary(size_result: dict) -> str:
+    placing = size_result["orders"]
+    cpu = [f"server {placing['server_cpu_cores']:.2f} cores"]
+    if placing.get("database_cpu_cores") is not None:
+        cpu.append(f"database {placing['database_cpu_cores']:.2f}")
+    contended = "†" if (placing.get("other_cores") or 0) > CONTENDED_CORES else ""
+    failed = f"{placing['failed']} failed {placing['failures']}" if placing["failed"] else "none failed"
+    return (
+        f"Orders: {placing['orders']:,} placed in {placing['seconds']:.1f} s = {placing['orders_per_s']:.1f} orders/s"
+        f"{contended}{'*' if placing['capped'] else ''} by {placing['buyers']} logged-in buyers over "
+        f"{placing['products']} products ({placing['rps']:.1f} checkout requests/s; {failed}); " + ", ".join(cpu)
+    )
+
+
+def _aligned(columns: list[tuple[str, str]], body: list[list[str]]) -> str:
+    header = [name for name, _align in columns]
     widths = [max(_width(row[i]) for row in [header, *body]) for i in range(len(header))]
 
     def line(cells):
         out = []
-        for (_, align), cell, width in zip(COLUMNS, cells, widths, strict=True):
+        for (_, align), cell, width in zip(columns, cells, widths, strict=True):
             pad = " " * (width - _width(cell))
             out.append(cell + pad if align == "<" else pad + cell)
         return "  ".join(out)
@@ -120,13 +157,44 @@ def text_table(size_result: dict) -> str:
     return "\n".join([line(header), rule, *(line(row) for row in body)])
 
 
-def markdown_table(size_result: dict) -> str:
-    header = [name for name, _align in COLUMNS]
-    aligns = [":--" if align == "<" else "--:" for _name, align in COLUMNS]
+def _markdown(columns: list[tuple[str, str]], body: list[list[str]]) -> str:
+    header = [name for name, _align in columns]
+    aligns = [":--" if align == "<" else "--:" for _name, align in columns]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(aligns) + " |"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows(size_result)]
+    lines += ["| " + " | ".join(row) + " |" for row in body]
     return "\n".join(lines)
 
+
+def orders_text(size_result: dict) -> str:
+    return _aligned(ORDER_COLUMNS, orders_rows(size_result)) + "\n" + orders_summary(size_result)
+
+
+def orders_markdown(size_result: dict) -> str:
+    return _markdown(ORDER_COLUMNS, orders_rows(size_result)) + "\n\n" + orders_summary(size_result)
+
+
+def _width(text: str) -> int:
+    """Display width: CJK and the × sign are counted as they render in most terminals."""
+    return sum(2 if ord(char) >= 0x1100 and char != "×" else 1 for char in text)
+
+
+def text_table(size_result: dict) -> str:
+    return _aligned(COLUMNS, rows(size_result))
+
+
+def markdown_table(size_result: dict) -> str:
+    return _markdown(COLUMNS, rows(size_result))
+
+
+ORDERS_LEGEND = (
+    "Orders: a third pass, same server settings as the uncached one; {concurrency} buyers, each logged in with its "
+    "own session and keep-alive connection, check out in a loop at the same time: add one unit to the basket (POST), "
+    "shipping address (POST), shipping-method step (GET, redirects), preview (GET), place order (POST with "
+    "basket_token, answered by a redirect to the thank-you page); whole checkout = those five requests; "
+    "×trivial = mean latency ÷ the trivial view's, measured on the same server just before; at most {orders} "
+    "checkouts or {orders_time_cap} s (* = stopped by the time cap). E-mail tasks run in-process (no broker), so "
+    "placing an order includes rendering the confirmation e-mail."
+)
 
 LEGEND = (
     "n = requests measured (* = stopped by the time cap); req/s and latencies from {concurrency} concurrent "
@@ -159,9 +227,14 @@ def markdown(result: dict) -> str:
         LEGEND.format(concurrency=meta["concurrency"]),
         "",
     ]
+    if meta.get("orders"):
+        out += [ORDERS_LEGEND.format(**meta), ""]
     for size_result in result["sizes"]:
         memory = memory_line(size_result).replace("\n", "  \n")
-        out += [f"## {heading(size_result)}", "", markdown_table(size_result), "", memory, ""]
+        out += [f"## {heading(size_result)}", "", markdown_table(size_result), ""]
+        if size_result.get("orders"):
+            out += [orders_markdown(size_result), ""]
+        out += [memory, ""]
     if result.get("findings"):
         out += ["## Findings (automatic)", "", *(f"- {note}" for note in result["findings"]), ""]
     if result.get("error"):

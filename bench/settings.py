@@ -33,8 +33,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# One local-memory cache per process (each gunicorn worker has its own).
+# One local-memory cache per process (each gunicorn worker has its own), so sessions live in
+# the database alone, as the base settings choose for any non-shared cache.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # No broker: anything a page would queue runs in-process (nothing should).
 CELERY_BROKER_URL = ""

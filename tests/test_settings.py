@@ -17,7 +17,11 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, env):
-    clean = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_") and key != "DATABASE_URL"}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key not in ("DATABASE_URL", "CACHE_URL")
+    }
     clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
@@ -42,3 +46,18 @@ def test_seed_demo_refuses_production_settings():
     result = run_manage("seed_demo", env=PRODUCTION_ENV)
     assert result.returncode != 0
     assert "refuses to run with production settings" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "engine"),
+    [
+        ("", "django.contrib.sessions.backends.db"),
+        ("redis://127.0.0.1:6379/1", "django.contrib.sessions.backends.cached_db"),
+    ],
+)
+def test_sessions_use_the_cache_only_when_every_worker_shares_it(cache_url, engine):
+    """A per-process memory cache would let one worker read another's stale session (basket, checkout)."""
+    env = {**PRODUCTION_ENV, "CACHE_URL": cache_url} if cache_url else dict(PRODUCTION_ENV)
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == engine

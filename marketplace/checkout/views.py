@@ -5,6 +5,7 @@ at the payment step: it goes straight to the preview. A repeated "place order" a
 with the order already placed.
 """
 
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from oscar.apps.checkout import views
@@ -12,6 +13,7 @@ from oscar.core.loading import get_model
 
 from marketplace.checkout.mixins import PLACED_ORDERS_SESSION_KEY
 
+Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 
 
@@ -29,11 +31,29 @@ class PaymentDetailsView(views.PaymentDetailsView):
         # A retry after the order went through (reload, back button, second tab): the basket
         # is submitted and empty now, so Oscar would send the buyer back to the basket.
         if request.method == "POST" and request.POST.get("action") == "place_order":
+            # Load the basket before looking for the order: if the order commits in between,
+            # the look finds it; if not, this request queues behind it in ``submit``.
+            getattr(request.basket, "pk", None)
             order = self.placed_order_for(request, request.POST.get("basket_token", ""))
             if order is not None:
                 request.session["checkout_order_id"] = order.pk
                 return redirect("checkout:thank-you")
         return super().dispatch(request, *args, **kwargs)
+
+    def submit(self, **kwargs):
+        """Oscar's submission, with the basket row locked from the freeze to the placed order.
+
+        Oscar freezes (and saves) the basket before placing the order; unlocked, a second
+        click arriving in between would find neither an open basket nor an order and be sent
+        to an empty basket. Locked, it waits here and is answered with the order.
+        """
+        basket = kwargs["basket"]
+        with transaction.atomic():
+            Basket.objects.select_for_update().filter(pk=basket.pk).values_list("pk").first()
+            order = Order.objects.filter(basket_id=basket.pk).first()
+            if order is not None:
+                return self.answer_with_placed_order(order)
+            return super().submit(**kwargs)
 
     @staticmethod
     def placed_order_for(request, token: str):

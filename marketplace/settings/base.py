@@ -163,8 +163,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://marketplace")}
-# Sessions read from the cache and survive its loss through the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions read from a shared cache (Redis) and survive its loss through the database. A
+# local-memory cache is per process: with several workers a request could read another
+# worker's stale copy of the session (the basket, the checkout steps), so then the database alone.
+_SHARED_CACHE = "locmem" not in CACHES["default"]["BACKEND"].lower()
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if _SHARED_CACHE else "db")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
