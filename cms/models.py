@@ -3,6 +3,7 @@
 One page type does one job; parent and subpage types are explicit.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
@@ -319,6 +320,13 @@ class Employer(index.Indexed, models.Model):
     contact_name = models.CharField(_("contact name"), max_length=64)
     contact_phone = PhoneNumberField(_("contact phone"), region="CN")
     description = models.TextField(_("description"), blank=True)
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff accounts"),
+        blank=True,
+        related_name="employers",
+        help_text=_("People of this employer who post jobs and see the applications to them."),
+    )
 
     panels = [
         FieldPanel("name"),
@@ -326,6 +334,7 @@ class Employer(index.Indexed, models.Model):
         FieldRowPanel([FieldPanel("city"), FieldPanel("address")]),
         FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_phone")]),
         FieldPanel("description"),
+        FieldPanel("users"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 

@@ -355,6 +355,8 @@ class DemoSeeder:
                     )
                 if role == "county officer":
                     self.counties["巴马瑶族自治县"].officers.add(user)
+                if role == "employer":
+                    Employer.objects.get(name=data.EMPLOYERS[0][0]).users.add(user)
 
     # ------------------------------------------------------------------ orders
     def _place_demo_order(self, number: str, email: str, items: list[tuple[str, int]], products):
