@@ -61,6 +61,12 @@ def celery_worker_app():
     try:
         if not client.control.ping(timeout=5.0):
             _required(f"no Celery worker answers on {broker}")
-        yield client
+        # Eager tasks run in threads by earlier tests (concurrent checkouts) toggle Celery's
+        # process-wide "inside a task" flag without a lock and can leave it set; this test
+        # process is never inside a task, so waiting for a result is allowed here.
+        from celery.result import allow_join_result
+
+        with allow_join_result():
+            yield client
     finally:
         client.close()

@@ -50,7 +50,9 @@ StockRecord = get_model("partner", "StockRecord")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Selector = get_class("partner.strategy", "Selector")
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback as the other transactional tests: a plain transactional test's flush
+# re-creates content types with new keys, which then clash with the next serialized restore.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 THREAD_TIMEOUT = 60.0
 
