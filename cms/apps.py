@@ -18,3 +18,15 @@ class CmsConfig(AppConfig):
         post_delete.connect(site_cache.invalidate, sender=Page, dispatch_uid="site-chrome-page-delete")
         post_save.connect(site_cache.invalidate, sender=Locale, dispatch_uid="site-chrome-locale-save")
         post_delete.connect(site_cache.invalidate, sender=Locale, dispatch_uid="site-chrome-locale-delete")
+
+        from cms.models import LaborPostIndexPage
+
+        # A jobs index created after the migration (seed_demo, a new site) is open to employers' posts too.
+        post_save.connect(_jobs_index_created, sender=LaborPostIndexPage, dispatch_uid="jobs-index-employers")
+
+
+def _jobs_index_created(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        from cms.services import employer_group_grant_posting
+
+        employer_group_grant_posting(index_page=instance)

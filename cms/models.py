@@ -3,23 +3,32 @@
 One page type does one job; parent and subpage types are explicit.
 """
 
+import datetime
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from phonenumber_field.modelfields import PhoneNumberField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PublishingPanel
+from wagtail.admin.widgets import AdminDateTimeInput
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
+from wagtail.url_routing import RouteResult
 
+from cms.admin_forms import LaborPostPageForm
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock, DocumentBlock
+from cms.rich_text import sanitise_rich_text
 
 PAGE_SIZE = 12
+CHINA_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
@@ -52,6 +61,7 @@ class SingleChildTypeRoutingMixin:
         )
         if child is None:
             raise Http404
+        child._cached_parent_obj = self  # as Wagtail's own routing does: get_parent() costs no query
         return child.route(request, path_components[1:])
 
 
@@ -309,9 +319,8 @@ class ProjectUpdate(Orderable):
 # --------------------------------------------------------------------------- labor posts
 
 
-@register_snippet
 class Employer(index.Indexed, models.Model):
-    """A Guangdong employer posting jobs (用人单位)."""
+    """A Guangdong employer posting jobs (用人单位); a snippet, registered in ``cms.wagtail_hooks``."""
 
     name = models.CharField(_("name"), max_length=128)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
@@ -345,6 +354,41 @@ class Employer(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ForbiddenTermCategory(models.TextChoices):
+    """What a forbidden wording is: discrimination of one kind, or hype (违规用语的类别)."""
+
+    GENDER = "gender", _("gender discrimination")
+    ETHNICITY = "ethnicity", _("ethnic discrimination")
+    RELIGION = "religion", _("religious discrimination")
+    REGION = "region", _("discrimination by household registration or region")
+    IDENTITY = "identity", _("discrimination by identity")
+    HYPE = "hype", _("hype (exaggerated pay or hiring promises)")
+
+
+class ForbiddenTerm(models.Model):
+    """Wording a job post may not contain (违规用语), kept by staff in the Wagtail admin.
+
+    The rules on online job posts (人社部《关于规范网络平台招聘类信息发布的通知》) forbid
+    discrimination by gender, ethnicity, religion, 户籍 or region and identity, and
+    "高薪/保录" hype. Terms are matched as written (full-width letters and spaces folded),
+    so keep them specific: "男性优先", not "男性".
+    """
+
+    term = models.CharField(_("term"), max_length=32, unique=True)
+    category = models.CharField(_("category"), max_length=12, choices=ForbiddenTermCategory.choices)
+    active = models.BooleanField(_("active"), default=True, help_text=_("Only active terms are checked."))
+
+    panels = [FieldPanel("term"), FieldPanel("category"), FieldPanel("active")]
+
+    class Meta:
+        ordering = ("category", "term")
+        verbose_name = _("forbidden term")
+        verbose_name_plural = _("forbidden terms")
+
+    def __str__(self) -> str:
+        return self.term
 
 
 class PayUnit(models.TextChoices):
@@ -394,25 +438,13 @@ class LaborPostIndexPage(SingleChildTypeRoutingMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from cms import selectors
+        from cms.forms import LaborPostFilterForm
 
         context = super().get_context(request, *args, **kwargs)
-        posts = selectors.open_labor_posts().child_of(self)
-        city = request.GET.get("city")
-        sector = request.GET.get("sector")
-        if city in GUANGDONG_CITIES:
-            posts = posts.filter(work_city=city)
-        if sector in Sector.values:
-            posts = posts.filter(sector=sector)
-        if request.GET.get("lodging") == "1":
-            posts = posts.filter(board_lodging__in=[BoardLodging.BOTH, BoardLodging.LODGING])
-        context.update(
-            posts=paginate(request, posts, per_page=20),
-            cities=GUANGDONG_CITIES,
-            sectors=Sector.choices,
-            selected_city=city,
-            selected_sector=sector,
-            selected_lodging=request.GET.get("lodging") == "1",
-        )
+        form = LaborPostFilterForm(request.GET, campaigns=selectors.campaign_choices())
+        filters = form.filters()
+        posts = selectors.open_labor_posts_matching(index=self, **filters)
+        context.update(posts=paginate(request, posts, per_page=20), filter_form=form, filters=filters)
         return context
 
 
@@ -448,7 +480,10 @@ class LaborPostPage(Page):
         related_name="posts",
     )
     valid_from = models.DateField(_("valid from"))
-    valid_until = models.DateField(_("valid until"))
+    valid_until = models.DateField(
+        _("valid until"),
+        help_text=_("The post closes and is unpublished automatically at the end of this day (Beijing time)."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("employer"),
@@ -466,9 +501,32 @@ class LaborPostPage(Page):
         FieldPanel("campaign"),
         FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
     ]
+    # The expiry comes from "valid until" (see clean()), so the schedule offers only the go-live time.
+    settings_panels = [
+        PublishingPanel(
+            children=[
+                FieldPanel(
+                    "go_live_at",
+                    widget=AdminDateTimeInput(
+                        js_overlay_parent_selector="#schedule-publishing-dialog",
+                        attrs={
+                            "data-controller": "w-action",
+                            "data-action": "w-dialog:hidden->w-action#reset",
+                            "data-w-dialog-target": "notify",
+                        },
+                    ),
+                )
+            ]
+        ),
+        *Page.settings_panels[1:],
+    ]
+    base_form_class = LaborPostPageForm
     search_fields = Page.search_fields + [index.SearchField("job_title"), index.SearchField("job_content")]
     parent_page_types = ["cms.LaborPostIndexPage"]
     subpage_types = []
+
+    #: Fields checked for forbidden wording (违规用语), in the order their errors are shown.
+    WORDING_FIELDS = ("title", "job_title", "requirements", "job_content")
 
     class Meta:
         verbose_name = _("labor post")
@@ -477,15 +535,71 @@ class LaborPostPage(Page):
         super().clean()
         errors = {}
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
-            errors["valid_until"] = _("'Valid until' cannot be before 'valid from'.")
+            errors["valid_until"] = [_("'Valid until' cannot be before 'valid from'.")]
         if self.pay_min is not None and self.pay_max is not None and self.pay_max < self.pay_min:
-            errors["pay_max"] = _("The maximum pay cannot be below the minimum pay.")
+            errors["pay_max"] = [_("The maximum pay cannot be below the minimum pay.")]
+        for field, messages in self.forbidden_wording_errors().items():
+            errors.setdefault(field, []).extend(messages)
+        if self.valid_until and self.go_live_at and self.go_live_at > self.closes_at:
+            errors["go_live_at"] = [_("The post would go live after it closes: choose a time within its validity.")]
         if errors:
             raise ValidationError(errors)
+        if self.valid_until:
+            # Wagtail's publish_scheduled (Celery beat, cms.tasks) unpublishes the post at this time.
+            self.expire_at = self.closes_at
+
+    def forbidden_wording_errors(self) -> dict[str, list[str]]:
+        """One message per field and kind of forbidden wording found, quoting the words."""
+        from cms import selectors
+
+        found = selectors.forbidden_wording({name: getattr(self, name) or "" for name in self.WORDING_FIELDS})
+        labels = dict(ForbiddenTermCategory.choices)
+        separator = pgettext("list separator", ", ")
+        errors: dict[str, list[str]] = {}
+        for field, by_category in found.items():
+            for category, terms in by_category.items():
+                quoted = separator.join(pgettext("quoted wording", "“%(term)s”") % {"term": t} for t in terms)
+                message = ngettext(
+                    "%(terms)s is %(kind)s, which job posts may not contain. Please remove or rephrase it.",
+                    "%(terms)s are %(kind)s, which job posts may not contain. Please remove or rephrase them.",
+                    len(terms),
+                ) % {"terms": quoted, "kind": labels[category]}
+                errors.setdefault(field, []).append(message)
+        return errors
+
+    @property
+    def closes_at(self) -> datetime.datetime:
+        """The end of the last valid day, 23:59:59 Beijing time (as ``validThrough`` in the JSON-LD)."""
+        return datetime.datetime.combine(self.valid_until, datetime.time(23, 59, 59), tzinfo=CHINA_TZ)
 
     @property
     def is_open(self) -> bool:
         return self.valid_until >= timezone.localdate()
+
+    @property
+    def is_closed(self) -> bool:
+        """Past its validity, or unpublished at its expiry: the post answers 410 Gone."""
+        return self.expired or not self.is_open
+
+    def route(self, request, path_components):
+        # Wagtail answers 404 for an unpublished page; a post that was published and has
+        # since closed is routed anyway, so that serve() can say it is gone (410).
+        if not path_components and not self.live and self.first_published_at is not None and self.is_closed:
+            return RouteResult(self)
+        return super().route(request, path_components)
+
+    def serve(self, request, *args, **kwargs):
+        if self.is_closed and not getattr(request, "is_preview", False):
+            return self.serve_closed(request)
+        return super().serve(request, *args, **kwargs)
+
+    def serve_closed(self, request):
+        """410 Gone: the post has closed; up to five similar open posts instead."""
+        from cms import selectors
+
+        context = super().get_context(request)
+        context["similar_posts"] = selectors.similar_open_labor_posts(post=self, limit=5)
+        return TemplateResponse(request, "cms/labor_post_closed.html", context, status=410)
 
     def job_posting(self, request=None) -> dict:
         """schema.org ``JobPosting`` for search engines, with ``validThrough``."""
@@ -615,3 +729,9 @@ class NewsPage(Page):
 
     class Meta:
         verbose_name = _("news article")
+
+    def clean(self):
+        super().clean()
+        # The admin's editor already keeps only these features; text saved by code
+        # (imports, the shell) is cleaned here, as Wagtail renders stored HTML as it is.
+        self.body = sanitise_rich_text(self.body, features=RICH_TEXT_FEATURES)

@@ -1,10 +1,32 @@
 """Reads for the CMS pages. Each returns a queryset shaped for its template."""
 
-from django.db.models import Case, When
+import re
+import unicodedata
+from decimal import ROUND_CEILING, Decimal
+
+from django.db.models import Case, IntegerField, Q, QuerySet, When
 from django.utils import timezone
 
-from cms.models import CampaignPage, CountyPage, LaborPostPage, NewsPage, ProjectPage
+from cms.models import (
+    BoardLodging,
+    CampaignPage,
+    CountyPage,
+    Employer,
+    ForbiddenTerm,
+    LaborPostIndexPage,
+    LaborPostPage,
+    NewsPage,
+    PayUnit,
+    ProjectPage,
+)
 from partners.models import AssistanceLevel
+
+#: Pay conversion to a month (劳社部发〔2008〕3号): 21.75 paid days, 8 hours a day.
+PAID_DAYS_PER_MONTH = Decimal("21.75")
+PAID_HOURS_PER_MONTH = PAID_DAYS_PER_MONTH * 8
+
+#: Words before a term that say the post does *not* ask for it: "不限本地户籍", "无需本地户口".
+NEGATIONS = ("不限", "不要求", "不需要", "不需", "无需", "不论", "无论", "不分")
 
 
 def live_projects():
@@ -20,6 +42,125 @@ def open_labor_posts():
         .select_related("employer")
         .order_by("-valid_from", "-pk")
     )
+
+
+def open_labor_posts_matching(
+    *,
+    index: LaborPostIndexPage,
+    city: str = "",
+    sector: str = "",
+    min_monthly_pay: int | None = None,
+    lodging: str = "",
+    target: str = "",
+    campaign: int | None = None,
+) -> QuerySet[LaborPostPage]:
+    """Open posts under ``index`` that match the job seeker's filters (岗位筛选).
+
+    ``min_monthly_pay`` keeps posts whose maximum pay reaches it in a month: daily and hourly
+    pay count 21.75 days or 174 hours a month; piece-rate posts have no monthly figure and are
+    left out. ``lodging`` is "lodging" (lodging provided) or "both" (board and lodging);
+    ``target`` is "poverty_alleviated" (脱贫劳动力) or "low_income" (农村低收入人口).
+    """
+    posts = open_labor_posts().child_of(index)
+    if city:
+        posts = posts.filter(work_city=city)
+    if sector:
+        posts = posts.filter(sector=sector)
+    if min_monthly_pay:
+        amount = Decimal(min_monthly_pay)
+
+        def per(divisor: Decimal) -> Decimal:
+            return (amount / divisor).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+
+        posts = posts.filter(
+            Q(pay_unit=PayUnit.MONTH, pay_max__gte=amount)
+            | Q(pay_unit=PayUnit.DAY, pay_max__gte=per(PAID_DAYS_PER_MONTH))
+            | Q(pay_unit=PayUnit.HOUR, pay_max__gte=per(PAID_HOURS_PER_MONTH))
+        )
+    if lodging == "both":
+        posts = posts.filter(board_lodging=BoardLodging.BOTH)
+    elif lodging == "lodging":
+        posts = posts.filter(board_lodging__in=[BoardLodging.BOTH, BoardLodging.LODGING])
+    if target == "poverty_alleviated":
+        posts = posts.filter(for_poverty_alleviated=True)
+    elif target == "low_income":
+        posts = posts.filter(for_low_income=True)
+    if campaign:
+        posts = posts.filter(campaign_id=campaign)
+    return posts
+
+
+def similar_open_labor_posts(*, post: LaborPostPage, limit: int = 5) -> list[LaborPostPage]:
+    """Open posts beside ``post`` in the same sector or city, both first (相似岗位), in one query."""
+    rank = Case(
+        When(sector=post.sector, work_city=post.work_city, then=0),
+        When(sector=post.sector, then=1),
+        default=2,
+        output_field=IntegerField(),
+    )
+    posts = (
+        open_labor_posts()
+        .sibling_of(post, inclusive=False)
+        .filter(Q(sector=post.sector) | Q(work_city=post.work_city))
+        .annotate(similarity=rank)
+        .order_by("similarity", "-valid_from", "-pk")
+    )
+    return list(posts[:limit])
+
+
+def campaign_choices() -> list[tuple[int, str]]:
+    """Live recruitment campaigns (招聘活动) as (id, title), latest first, for the jobs filter."""
+    return list(CampaignPage.objects.live().order_by("-start_date", "-pk").values_list("pk", "title"))
+
+
+def may_post_for_any_employer(user) -> bool:
+    """Staff and editors who manage employers post for any; an employer's account only for its own."""
+    return user.is_superuser or user.is_staff or user.has_perm("cms.change_employer")
+
+
+def employers_for_user(user) -> QuerySet[Employer]:
+    """Employers (用人单位) ``user`` may post jobs for and choose in the admin."""
+    if may_post_for_any_employer(user):
+        return Employer.objects.all()
+    return Employer.objects.filter(users=user)
+
+
+def _fold(text: str) -> str:
+    """Full-width to half-width, case folded, without spaces: "限 男性" and "限男性" read alike."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def _negated(before: str, term: str) -> bool:
+    return before.endswith(NEGATIONS) or (term.startswith("限") and before.endswith("不"))
+
+
+def forbidden_wording(texts: dict[str, str]) -> dict[str, dict[str, list[str]]]:
+    """Active forbidden terms (违规用语) found in each text, by category: {field: {category: [term]}}.
+
+    A term is not counted where the post says it does *not* ask for it ("不限本地户籍"), and a
+    term that is part of a longer one also found ("限男性" of "仅限男性") is not repeated. One query.
+    """
+    terms = [
+        (term, category, _fold(term))
+        for term, category in ForbiddenTerm.objects.filter(active=True).values_list("term", "category")
+    ]
+    found: dict[str, dict[str, list[str]]] = {}
+    for field, text in texts.items():
+        folded = _fold(text)
+        hits = []
+        for term, category, key in terms:
+            if not key:
+                continue
+            start = folded.find(key)
+            while start != -1 and _negated(folded[:start], key):
+                start = folded.find(key, start + 1)
+            if start != -1:
+                hits.append((term, category, key))
+        for term, category, key in hits:
+            if any(key != other and key in other for _t, _c, other in hits):
+                continue
+            found.setdefault(field, {}).setdefault(category, []).append(term)
+    return found
 
 
 def current_campaign():

@@ -30,9 +30,15 @@ def test_every_scheduled_task_is_registered():
 
 
 def _expired_post():
+    """A live post whose last valid day was yesterday: saving it set ``expire_at`` to that day's end."""
     site = build_site(posts=0, projects=0)
-    page = labor_post(employer=site["employer"], slug="expired-job")
-    page.expire_at = timezone.now() - datetime.timedelta(minutes=5)
+    today = timezone.localdate()
+    page = labor_post(
+        employer=site["employer"],
+        slug="expired-job",
+        valid_from=today - datetime.timedelta(days=10),
+        valid_until=today - datetime.timedelta(days=1),
+    )
     return add_page(site["job_index"], page)
 
 

@@ -1,0 +1,74 @@
+"""Forms of the public CMS pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cms.models import GUANGDONG_CITIES, Sector
+
+#: Monthly pay steps offered in the jobs filter (CNY); any other whole amount in the URL works too.
+PAY_STEPS = (3000, 4000, 5000, 6000, 8000, 10000)
+MAX_PAY = 1_000_000
+
+
+class LaborPostFilterForm(forms.Form):
+    """Filters of the jobs list (岗位筛选), read from the query string.
+
+    A wrong value is ignored rather than refused: the list shows what the other filters match.
+    Every filter is a plain select, so the form works without JavaScript and with large
+    touch targets on a phone.
+    """
+
+    city = forms.ChoiceField(label=_("City in Guangdong"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    pay = forms.IntegerField(label=_("Monthly pay can reach"), required=False, min_value=1, max_value=MAX_PAY)
+    lodging = forms.ChoiceField(label=_("Board and lodging"), required=False)
+    target = forms.ChoiceField(label=_("Open to"), required=False)
+    campaign = forms.TypedChoiceField(label=_("Campaign"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data=None, *, campaigns: list[tuple[int, str]], **kwargs):
+        if data is not None and data.get("lodging") == "1":
+            # The value of the earlier "lodging provided" checkbox, kept for links already shared.
+            data = data.copy()
+            data["lodging"] = "lodging"
+        super().__init__(data, **kwargs)
+        self.fields["city"].choices = [("", _("All cities"))] + [(city, city) for city in GUANGDONG_CITIES]
+        self.fields["sector"].choices = [("", _("All sectors")), *Sector.choices]
+        self.fields["pay"].widget = forms.Select(
+            choices=[("", _("Any pay"))]
+            + [(step, _("¥%(amount)s or more") % {"amount": f"{step:,}"}) for step in self._pay_steps(data)]
+        )
+        self.fields["lodging"].choices = [
+            ("", _("Any")),
+            ("lodging", _("Lodging provided")),
+            ("both", _("Board and lodging provided")),
+        ]
+        self.fields["target"].choices = [
+            ("", _("Everyone")),
+            ("poverty_alleviated", _("Poverty-alleviated workers")),
+            ("low_income", _("Rural low-income people")),
+        ]
+        self.fields["campaign"].choices = [("", _("All campaigns")), *campaigns]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+    @staticmethod
+    def _pay_steps(data) -> list[int]:
+        """The usual steps, and the amount asked for in the URL if it is not one of them."""
+        steps = set(PAY_STEPS)
+        raw = (data or {}).get("pay") or ""
+        if raw.isdigit() and 0 < int(raw) <= MAX_PAY:
+            steps.add(int(raw))
+        return sorted(steps)
+
+    def filters(self) -> dict:
+        """The valid filters, as keyword arguments of ``selectors.open_labor_posts_matching``."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "city": data.get("city") or "",
+            "sector": data.get("sector") or "",
+            "min_monthly_pay": data.get("pay"),
+            "lodging": data.get("lodging") or "",
+            "target": data.get("target") or "",
+            "campaign": data.get("campaign"),
+        }
