@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("cooperatives/", include("partners.urls")),
     path("fulfilments/", include("marketplace.fulfilment.urls")),
+    path("labor/", include("labor.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -48,6 +48,22 @@ def test_seed_demo_is_idempotent_and_complete(settings, tmp_path, django_capture
     ready = SettlementStatement.objects.filter(status="ready")
     assert ready.count() == 3 and all(statement.xlsx and statement.pdf for statement in ready)
 
+    # Job applications to the demo employer's posts, in every outcome, seen by employer@ only masked.
+    from labor import selectors as labor_selectors
+    from labor.models import JobApplication
+
+    assert first["job applications"] == 6
+    assert set(JobApplication.objects.values_list("status", flat=True)) == {
+        "new",
+        "contacted",
+        "hired",
+        "retained",
+        "not_suitable",
+    }
+    employer = get_user_model().objects.get(email="employer@demo.yuegui.example")
+    assert labor_selectors.applications_for_viewer(user=employer).count() == 6
+    assert labor_selectors.application_statistics().total.retained == 1
+
 
 def test_seed_demo_command_prints_the_demo_accounts(capsys):
     call_command("seed_demo")

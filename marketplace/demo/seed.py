@@ -67,6 +67,7 @@ class DemoSeeder:
         self.seed_pages(products)
         self.seed_users(cooperatives)
         self.seed_orders(products)
+        self.seed_applications()
         return self.counts()
 
     # ------------------------------------------------------------------ catalogue
@@ -458,6 +459,54 @@ class DemoSeeder:
             if fulfilment.partner.code == "tiandong-mango":
                 fulfilment_services.fulfilment_mark_delivered(fulfilment=fulfilment, user=staff)
 
+    # ------------------------------------------------------------------ job applications
+    #: (post slug, name, mobile, home county, poverty-alleviated, outcomes in order); "retained" is
+    #: recorded as if the hire were four months old.
+    DEMO_APPLICATIONS = [
+        ("dg-electronics-assembly", "韦小梅", "13877010001", "融水苗族自治县", True, []),
+        ("dg-electronics-assembly", "覃海生", "13877010002", "三江侗族自治县", True, ["contacted"]),
+        ("dg-electronics-assembly", "蓝玉凤", "13877010003", "融水苗族自治县", True, ["contacted", "hired"]),
+        ("dg-packaging", "黄志强", "13877010004", "忻城县", False, ["hired", "retained"]),
+        ("dg-packaging", "莫春兰", "13877010005", "金秀瑶族自治县", True, ["not_suitable"]),
+        ("dg-packaging", "罗建新", "13877010006", None, False, []),
+    ]
+
+    def seed_applications(self) -> None:
+        """Job seekers' applications (求职报名) to the demo employer's posts (employer@), in every
+        outcome, through the real services. An application already there is left as it is."""
+        from labor import selectors as labor_selectors
+        from labor import services as labor_services
+        from labor.models import JobApplication
+
+        staff = get_user_model().objects.get(email="staff@demo.yuegui.example")
+        posts = {
+            post.slug: post
+            for post in LaborPostPage.objects.filter(employer__name=data.EMPLOYERS[0][0]).select_related("employer")
+        }
+        for slug, name, mobile, county, poverty_alleviated, outcomes in self.DEMO_APPLICATIONS:
+            post = posts.get(slug)
+            if post is None or JobApplication.objects.filter(post=post, mobile=mobile).exists():
+                continue
+            if not labor_selectors.post_accepts_applications(post):
+                continue  # an old demo database whose posts have closed
+            application, _created = labor_services.application_submit(
+                post=post,
+                name=name,
+                mobile=mobile,
+                home_county=self.counties.get(county) if county else None,
+                poverty_alleviated=poverty_alleviated,
+                consented=True,
+                language=settings.LANGUAGE_CODE,
+            )
+            for outcome in outcomes:
+                if outcome == "retained":
+                    JobApplication.objects.filter(pk=application.pk).update(
+                        hired_at=timezone.now() - datetime.timedelta(days=120)
+                    )
+                    application.refresh_from_db()
+                labor_services.application_outcome_set(application=application, status=outcome, user=staff)
+        self.log(f"Job applications: {JobApplication.objects.count()}")
+
     def counts(self) -> dict[str, int]:
         User = get_user_model()
         return {
@@ -472,4 +521,5 @@ class DemoSeeder:
             "users": User.objects.count(),
             "orders": get_model("order", "Order").objects.count(),
             "fulfilments": get_model("fulfilment", "Fulfilment").objects.count(),
+            "job applications": get_model("labor", "JobApplication").objects.count(),
         }

@@ -100,6 +100,7 @@ LOCAL_APPS = [
     "marketplace.accounts",
     "marketplace.fulfilment",
     "cms",
+    "labor",
 ]
 
 # Listed last so its catalogue only fills gaps (Oscar's Traditional Chinese).
@@ -299,6 +300,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.fulfilment.tasks.generate_monthly_statements_task",
         "schedule": crontab(day_of_month=1, hour=2, minute=0),
     },
+    # Job seekers' names and numbers, LABOR_APPLICATION_RETENTION_DAYS after their post closed.
+    "labor-purge-expired-applications": {
+        "task": "labor.tasks.purge_expired_applications_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # Wagtail's own background work (search index, reference index) through django-tasks.
@@ -388,6 +394,19 @@ LOGGING = {
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+
+# --------------------------------------------------------------------------- labor cooperation
+# Job seekers' applications (劳务协作, 求职报名). The consent version names the text of the consent on the
+# application form: change it whenever that text changes.
+LABOR_CONSENT_VERSION = env("LABOR_CONSENT_VERSION", default="2026-11")
+# Names and mobile numbers are erased this many days after the post closed (counts and outcomes stay).
+LABOR_APPLICATION_RETENTION_DAYS = env.int("LABOR_APPLICATION_RETENTION_DAYS", default=90)
+# Cache-based limits: applications per address and per mobile number, lookups per address.
+LABOR_APPLY_LIMIT_PER_IP = env.int("LABOR_APPLY_LIMIT_PER_IP", default=20)
+LABOR_APPLY_LIMIT_PER_MOBILE = env.int("LABOR_APPLY_LIMIT_PER_MOBILE", default=5)
+LABOR_APPLY_WINDOW_SECONDS = env.int("LABOR_APPLY_WINDOW_SECONDS", default=3600)
+LABOR_LOOKUP_LIMIT_PER_IP = env.int("LABOR_LOOKUP_LIMIT_PER_IP", default=10)
+LABOR_LOOKUP_WINDOW_SECONDS = env.int("LABOR_LOOKUP_WINDOW_SECONDS", default=600)
 
 # --------------------------------------------------------------------------- platform
 HEALTHZ_TIMEOUT_SECONDS = 2

@@ -1,0 +1,207 @@
+"""Reads of job applications (求职报名): which posts take them, who may see which, statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cms.models import LaborPostIndexPage, LaborPostPage
+from labor.models import ApplicationStatus, JobApplication
+
+_S = ApplicationStatus
+#: Outcome → the outcomes that may follow it. Hiring implies contact; retention (稳岗) follows a hire;
+#: "not suitable" may be reconsidered. Retained is final.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    _S.NEW: (_S.CONTACTED, _S.HIRED, _S.NOT_SUITABLE),
+    _S.CONTACTED: (_S.HIRED, _S.NOT_SUITABLE),
+    _S.HIRED: (_S.RETAINED,),
+    _S.NOT_SUITABLE: (_S.CONTACTED,),
+    _S.RETAINED: (),
+}
+
+
+# --------------------------------------------------------------------------- posts
+def post_accepts_applications(post: LaborPostPage, *, today=None) -> bool:
+    """A post takes applications while it is published and today lies in its validity window."""
+    today = today or timezone.localdate()
+    return bool(post.live and post.valid_from <= today <= post.valid_until)
+
+
+def post_for_application(*, post_id: int) -> LaborPostPage | None:
+    """The labor post ``post_id`` (published or not) with its employer, or None."""
+    return LaborPostPage.objects.select_related("employer").filter(pk=post_id).first()
+
+
+def labor_post_index() -> LaborPostIndexPage | None:
+    """The page listing open posts (/jobs/), where a refused applicant is sent."""
+    return LaborPostIndexPage.objects.live().first()
+
+
+# --------------------------------------------------------------------------- applicants
+def applications_for_applicant(*, reference: str, mobile: str) -> list[JobApplication]:
+    """The applications of the person who holds ``reference`` and ``mobile`` (normalised).
+
+    Empty for any mismatch, without saying which half was wrong. When the pair matches,
+    every application with that mobile number is returned, the looked-up one first.
+    """
+    reference = normalise_reference(reference)
+    if not reference or not mobile:
+        return []
+    if not JobApplication.objects.filter(reference=reference, mobile=mobile, anonymised_at__isnull=True).exists():
+        return []
+    applications = list(
+        JobApplication.objects.select_related("post", "post__employer")
+        .filter(mobile=mobile, anonymised_at__isnull=True)
+        .order_by("-created_at", "-pk")
+    )
+    applications.sort(key=lambda application: application.reference != reference)
+    return applications
+
+
+def applications_granted(*, ids) -> QuerySet[JobApplication]:
+    """Applications this browser proved it may see (by ids kept in its session), not anonymised."""
+    return (
+        JobApplication.objects.select_related("post", "post__employer")
+        .filter(pk__in=list(ids or []), anonymised_at__isnull=True)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def normalise_reference(value: str) -> str:
+    return (value or "").strip().upper().replace(" ", "")
+
+
+# --------------------------------------------------------------------------- employers and staff
+def is_platform_staff(user) -> bool:
+    """Platform staff (平台工作人员) see every application and the statistics."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def is_employer_user(user) -> bool:
+    """A person in some employer's staff accounts (Employer.users, 用人单位)."""
+    return bool(user.is_authenticated and user.is_active and user.employers.exists())
+
+
+def may_see_applications(user) -> bool:
+    return is_platform_staff(user) or is_employer_user(user)
+
+
+def may_handle_application(*, user, application: JobApplication) -> bool:
+    """Whether ``user`` may see the full number and record outcomes: staff, or the post's employer."""
+    if is_platform_staff(user):
+        return True
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and application.post.employer.users.filter(pk=user.pk).exists()  # not cached: access is checked fresh
+    )
+
+
+def applications_for_viewer(*, user, post_id: int | None = None, status: str = "") -> QuerySet[JobApplication]:
+    """Applications ``user`` may see: all for platform staff, their employers' posts' for employer users."""
+    applications = JobApplication.objects.select_related("post", "post__employer", "home_county")
+    if not is_platform_staff(user):
+        if not (user.is_authenticated and user.is_active):
+            return applications.none()
+        applications = applications.filter(post__employer__users=user)
+    if post_id:
+        applications = applications.filter(post_id=post_id)
+    if status:
+        applications = applications.filter(status=status)
+    return applications.order_by("-created_at", "-pk")
+
+
+def application_for_viewer(*, user, reference: str) -> JobApplication | None:
+    """The application with ``reference`` if ``user`` may see it, else None (another employer's is None)."""
+    return applications_for_viewer(user=user).filter(reference=normalise_reference(reference)).first()
+
+
+def posts_for_viewer(*, user) -> QuerySet[LaborPostPage]:
+    """Posts offered in the applications filter: those with applications the user may see."""
+    posts = LaborPostPage.objects.filter(applications__isnull=False)
+    if not is_platform_staff(user):
+        posts = posts.filter(employer__users=user)
+    return posts.distinct().order_by("-valid_from", "title")
+
+
+def next_outcomes(application: JobApplication) -> list[str]:
+    """Outcomes that may be recorded next on ``application``."""
+    return list(TRANSITIONS.get(application.status, ()))
+
+
+# --------------------------------------------------------------------------- statistics
+@dataclass(frozen=True)
+class OutcomeCounts:
+    """Applications and how far they got (报名, 已联系, 已录用, 稳岗)."""
+
+    label: str
+    applications: int
+    contacted: int
+    hired: int
+    retained: int
+    not_suitable: int
+
+
+def _outcome_counts() -> dict:
+    return {
+        "applications": Count("pk"),
+        "contacted": Count("pk", filter=Q(contacted_at__isnull=False)),
+        "hired": Count("pk", filter=Q(hired_at__isnull=False)),
+        "retained": Count("pk", filter=Q(retained_at__isnull=False)),
+        "not_suitable": Count("pk", filter=Q(status=ApplicationStatus.NOT_SUITABLE)),
+    }
+
+
+def _row(label: str, values: dict) -> OutcomeCounts:
+    return OutcomeCounts(
+        label=label,
+        applications=values["applications"],
+        contacted=values["contacted"],
+        hired=values["hired"],
+        retained=values["retained"],
+        not_suitable=values["not_suitable"],
+    )
+
+
+TARGET_GROUPS = {True: _("Poverty-alleviated workers"), False: _("Other job seekers")}
+
+
+@dataclass(frozen=True)
+class ApplicationStatistics:
+    total: OutcomeCounts
+    by_county: list[OutcomeCounts]
+    by_campaign: list[OutcomeCounts]
+    by_target_group: list[OutcomeCounts]
+
+
+def application_statistics() -> ApplicationStatistics:
+    """Counts of applications, contacted, hired and retained (稳岗): in all, by home county, by
+    campaign and by target group (脱贫劳动力 or not). Four queries whatever the number of rows.
+
+    Anonymised applications count too: only their name and number are gone.
+    """
+    applications = JobApplication.objects.order_by()
+    counts = _outcome_counts()
+    total = _row("", applications.aggregate(**counts))
+    by_county = [
+        _row(row["home_county__name"] or str(_("Not given")), row)
+        for row in applications.values("home_county_id", "home_county__name")
+        .annotate(**counts)
+        .order_by("home_county__prefecture", "home_county__name")
+    ]
+    by_campaign = [
+        _row(row["post__campaign__title"] or str(_("No campaign")), row)
+        for row in applications.values("post__campaign_id", "post__campaign__title")
+        .annotate(**counts)
+        .order_by("-post__campaign__start_date", "post__campaign__title")
+    ]
+    by_target_group = [
+        _row(str(TARGET_GROUPS[row["poverty_alleviated"]]), row)
+        for row in applications.values("poverty_alleviated").annotate(**counts).order_by("-poverty_alleviated")
+    ]
+    return ApplicationStatistics(
+        total=total, by_county=by_county, by_campaign=by_campaign, by_target_group=by_target_group
+    )

@@ -1,0 +1,369 @@
+"""Job application pages (求职报名): apply, look up and delete; the employer's list; statistics.
+
+Thin views: forms check the input, ``labor.services`` decides and writes, ``labor.selectors``
+says who may see what. A full mobile number leaves the server only in the response to a
+"show number" POST by the post's employer or platform staff, and each time is logged.
+"""
+
+import csv
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from labor import selectors, services
+from labor.forms import ApplicationFilterForm, ApplyForm, LookupForm, OutcomeForm
+from labor.models import ApplicationStatus, JobApplication
+
+SESSION_KEY = "job_applications"  # ids of applications this browser has proven it may see
+LAST_SUBMITTED_KEY = "job_application_submitted"
+PAGE_SIZE = 25
+NOT_FOUND = gettext_lazy(
+    "We found no application with this reference number and mobile number. Check both and try again."
+)
+
+
+# --------------------------------------------------------------------------- helpers
+def _client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is whatever the client says unless a trusted proxy rewrites it.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _within_limit(key: str, *, limit: int, window: int) -> bool:
+    """Count one attempt under ``key``; False once more than ``limit`` were made in ``window`` seconds."""
+    cache.add(key, 0, window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        count = 1
+    return count <= limit
+
+
+def _add_service_errors(form: Form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the form's fields (unknown fields go on top)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _grant(request: HttpRequest, applications) -> None:
+    granted = set(request.session.get(SESSION_KEY, []))
+    granted.update(application.pk for application in applications)
+    request.session[SESSION_KEY] = sorted(granted)
+
+
+def _forbidden(request: HttpRequest, message) -> HttpResponse:
+    return render(request, "partners/forbidden.html", {"message": message}, status=403)
+
+
+def _post_refused(request: HttpRequest, post) -> HttpResponse:
+    """A post that takes no applications: say why, and where the open ones are."""
+    live = post if post is not None and post.live else None  # an unpublished post is not named
+    closed = live is not None and live.valid_until < timezone.localdate()
+    return render(
+        request,
+        "labor/post_closed.html",
+        {"post": live, "closed": closed, "jobs": selectors.labor_post_index()},
+        status=410 if closed else 404,
+    )
+
+
+# --------------------------------------------------------------------------- job seekers
+@never_cache
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, post_id: int) -> HttpResponse:
+    """The application form of one open post (求职报名): no account needed, no script needed."""
+    post = selectors.post_for_application(post_id=post_id)
+    if post is None or not selectors.post_accepts_applications(post):
+        return _post_refused(request, post)
+    if request.method == "GET":
+        return render(request, "labor/apply.html", {"post": post, "form": ApplyForm()})
+
+    form = ApplyForm(request.POST)
+    context = {"post": post, "form": form}
+    if not _within_limit(
+        f"labor:apply:ip:{_client_ip(request)}",
+        limit=settings.LABOR_APPLY_LIMIT_PER_IP,
+        window=settings.LABOR_APPLY_WINDOW_SECONDS,
+    ):
+        return render(request, "labor/apply.html", {**context, "rate_limited": True}, status=429)
+    if not form.is_valid():
+        return render(request, "labor/apply.html", context, status=400)
+    data = form.cleaned_data
+    if not _within_limit(
+        f"labor:apply:mobile:{salted_hmac('labor:apply:mobile', data['mobile']).hexdigest()}",  # no number in cache
+        limit=settings.LABOR_APPLY_LIMIT_PER_MOBILE,
+        window=settings.LABOR_APPLY_WINDOW_SECONDS,
+    ):
+        return render(request, "labor/apply.html", {**context, "rate_limited": True}, status=429)
+    try:
+        application, created = services.application_submit(
+            post=post,
+            name=data["name"],
+            mobile=data["mobile"],
+            home_county=data["home_county"],
+            poverty_alleviated=data["poverty_alleviated"],
+            consented=data["consent"],
+            language=get_language(),
+        )
+    except ValidationError as error:
+        _add_service_errors(form, error)
+        return render(request, "labor/apply.html", context, status=400)
+    _grant(request, [application])
+    request.session[LAST_SUBMITTED_KEY] = {"id": application.pk, "created": created}
+    return redirect("labor:apply-done")
+
+
+@never_cache
+def apply_done(request: HttpRequest) -> HttpResponse:
+    """The reference number of what was just sent, and how to see or delete it."""
+    submitted = request.session.get(LAST_SUBMITTED_KEY) or {}
+    application = selectors.applications_granted(ids=request.session.get(SESSION_KEY, [])).filter(
+        pk=submitted.get("id")
+    )
+    application = application.first()
+    if application is None:
+        return redirect("labor:my")
+    return render(
+        request, "labor/apply_done.html", {"application": application, "created": submitted.get("created", True)}
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def my_lookup(request: HttpRequest) -> HttpResponse:
+    """The job seeker gives the reference number and mobile number to see their applications."""
+    if request.method == "GET":
+        form = LookupForm(initial={"reference": request.GET.get("reference", "")[:20]})
+        return render(request, "labor/my_lookup.html", {"form": form})
+    form = LookupForm(request.POST)
+    if not _within_limit(
+        f"labor:lookup:ip:{_client_ip(request)}",
+        limit=settings.LABOR_LOOKUP_LIMIT_PER_IP,
+        window=settings.LABOR_LOOKUP_WINDOW_SECONDS,
+    ):
+        return render(
+            request,
+            "labor/my_lookup.html",
+            {"form": LookupForm(initial={"reference": request.POST.get("reference", "")[:20]}), "rate_limited": True},
+            status=429,
+        )
+    if not form.is_valid():
+        return render(request, "labor/my_lookup.html", {"form": form}, status=400)
+    applications = selectors.applications_for_applicant(
+        reference=form.cleaned_data["reference"], mobile=form.cleaned_data["mobile"]
+    )
+    if not applications:
+        form.add_error(None, NOT_FOUND)
+        return render(request, "labor/my_lookup.html", {"form": form}, status=404)
+    _grant(request, applications)
+    return redirect("labor:my-applications")
+
+
+@never_cache
+def my_applications(request: HttpRequest) -> HttpResponse:
+    """The applications this browser looked up: post, employer, outcome, and a way to delete each."""
+    applications = list(selectors.applications_granted(ids=request.session.get(SESSION_KEY, [])))
+    if not applications:
+        return redirect("labor:my")
+    return render(request, "labor/my_applications.html", {"applications": applications})
+
+
+@never_cache
+@require_POST
+def my_delete(request: HttpRequest, reference: str) -> HttpResponse:
+    """The job seeker deletes one application they looked up (name and number are erased)."""
+    application = (
+        selectors.applications_granted(ids=request.session.get(SESSION_KEY, []))
+        .filter(reference=selectors.normalise_reference(reference))
+        .first()
+    )
+    if application is None:
+        raise Http404
+    services.application_anonymise_by_applicant(application=application)
+    messages.success(
+        request,
+        _("Application %(reference)s is deleted: your name and mobile number have been erased.")
+        % {"reference": application.reference},
+    )
+    return redirect("labor:my-applications")
+
+
+# --------------------------------------------------------------------------- employers and staff
+def _require_viewer(request: HttpRequest) -> HttpResponse | None:
+    if not selectors.may_see_applications(request.user):
+        return _forbidden(request, _("This page is for employers with job posts and for platform staff."))
+    return None
+
+
+@never_cache
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    """Applications to the viewer's posts (staff: all), filtered by post and outcome; CSV export."""
+    refused = _require_viewer(request)
+    if refused:
+        return refused
+    filters = ApplicationFilterForm(request.GET or None, posts=selectors.posts_for_viewer(user=request.user))
+    post_id, status = None, ""
+    if filters.is_valid():
+        post_id, status = filters.cleaned_data["post"], filters.cleaned_data["status"]
+    applications = selectors.applications_for_viewer(user=request.user, post_id=post_id, status=status)
+    if request.GET.get("export") == "csv":
+        return _export_csv(applications)
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    return render(
+        request,
+        "labor/application_list.html",
+        {
+            "filters": filters,
+            "page_obj": page,
+            "applications": page.object_list,
+            "query": query.urlencode(),
+            "is_staff": selectors.is_platform_staff(request.user),
+        },
+    )
+
+
+EXPORT_HEADERS = (
+    gettext_lazy("Reference number"),
+    gettext_lazy("Applied at"),
+    gettext_lazy("Job post"),
+    gettext_lazy("Employer"),
+    gettext_lazy("Job seeker"),
+    gettext_lazy("Mobile number"),
+    gettext_lazy("Home county"),
+    gettext_lazy("Poverty-alleviated worker"),
+    gettext_lazy("Outcome"),
+)
+
+
+def _export_csv(applications) -> HttpResponse:
+    """The filtered applications as CSV (UTF-8 with BOM, so Excel shows Chinese); numbers masked."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow([str(header) for header in EXPORT_HEADERS])
+    for application in applications.iterator(chunk_size=500):
+        writer.writerow(
+            [
+                application.reference,
+                timezone.localtime(application.created_at).strftime("%Y-%m-%d %H:%M"),
+                application.post.title,
+                application.post.employer.name,
+                application.name,
+                application.masked_mobile,
+                application.home_county.name if application.home_county_id else "",
+                _("Yes") if application.poverty_alleviated else _("No"),
+                application.get_status_display(),
+            ]
+        )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="job-applications-{stamp}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _viewer_application(request: HttpRequest, reference: str) -> JobApplication:
+    application = selectors.application_for_viewer(user=request.user, reference=reference)
+    if application is None:
+        raise Http404
+    return application
+
+
+def _render_detail(request: HttpRequest, application: JobApplication, *, revealed_mobile: str = "") -> HttpResponse:
+    response = render(
+        request,
+        "labor/application_detail.html",
+        {
+            "application": application,
+            "revealed_mobile": revealed_mobile,
+            "outcomes": [ApplicationStatus(value) for value in selectors.next_outcomes(application)],
+            "may_handle": selectors.may_handle_application(user=request.user, application=application),
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@login_required
+def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    refused = _require_viewer(request)
+    if refused:
+        return refused
+    return _render_detail(request, _viewer_application(request, reference))
+
+
+@never_cache
+@login_required
+@require_POST
+def application_reveal(request: HttpRequest, reference: str) -> HttpResponse:
+    """Show the full number to this viewer, in this response only (logged by the service)."""
+    refused = _require_viewer(request)
+    if refused:
+        return refused
+    application = _viewer_application(request, reference)
+    try:
+        mobile = services.application_phone_reveal(application=application, viewer=request.user)
+    except PermissionDenied as error:
+        return _forbidden(request, error.args[0] if error.args else None)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("labor:application", reference=application.reference)
+    return _render_detail(request, application, revealed_mobile=mobile)
+
+
+@never_cache
+@login_required
+@require_POST
+def application_outcome(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record an outcome: contacted, hired, retained (稳岗) or not suitable."""
+    refused = _require_viewer(request)
+    if refused:
+        return refused
+    application = _viewer_application(request, reference)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an outcome."))
+        return redirect("labor:application", reference=application.reference)
+    try:
+        services.application_outcome_set(application=application, status=form.cleaned_data["status"], user=request.user)
+    except PermissionDenied as error:
+        return _forbidden(request, error.args[0] if error.args else None)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Outcome recorded: %(outcome)s.") % {"outcome": application.get_status_display()},
+        )
+    return redirect("labor:application", reference=application.reference)
+
+
+@never_cache
+@login_required
+def statistics(request: HttpRequest) -> HttpResponse:
+    """Applications, contacts, hires and retention by home county, campaign and target group (staff)."""
+    if not selectors.is_platform_staff(request.user):
+        return _forbidden(request, _("This page is for platform staff."))
+    return render(request, "labor/statistics.html", {"statistics": selectors.application_statistics()})
