@@ -152,8 +152,9 @@ class CountyIndexPage(SingleChildTypeRoutingMixin, Page):
 class CountyPage(Page):
     """One assisted county's story, with its cooperatives, products, projects and jobs pulled live."""
 
-    county = models.OneToOneField(
-        "partner.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="page"
+    # One page per county and language: the Traditional and English translations are pages too.
+    county = models.ForeignKey(
+        "partner.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="pages"
     )
     intro = models.TextField(_("introduction"), blank=True)
     image = models.ForeignKey(
@@ -178,6 +179,13 @@ class CountyPage(Page):
 
     class Meta:
         verbose_name = _("county page")
+
+    def clean(self):
+        super().clean()
+        # The locale lives on Wagtail's page table, so a database constraint cannot span it.
+        others = CountyPage.objects.filter(county_id=self.county_id, locale_id=self.locale_id).exclude(pk=self.pk)
+        if self.county_id and others.exists():
+            raise ValidationError({"county": _("This county already has a page in this language.")})
 
     def get_context(self, request, *args, **kwargs):
         from cms import selectors
