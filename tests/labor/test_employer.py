@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from freezegun import freeze_time
 from wagtail.models import ReferenceIndex
 
@@ -153,7 +154,7 @@ def test_an_anonymised_application_has_no_number_to_show(employer_user, applicat
     browser = logged_in(employer_user)
     assert 'id="reveal-button"' not in browser.get(detail(applications["mine"])).content.decode()
     response = browser.post(reveal(applications["mine"]), follow=True)
-    assert "personal data has been deleted" in response.content.decode()
+    assert gettext("The applicant's personal data has been deleted.") in response.content.decode()
     assert not PhoneAccess.objects.exists()
 
 
@@ -161,12 +162,14 @@ def test_outcomes_through_the_screen(employer_user, applications):
     browser = logged_in(employer_user)
     mine = applications["mine"]
     response = browser.post(outcome(mine), {"status": "contacted"}, follow=True)
-    assert "Outcome recorded: Contacted." in response.content.decode()
+    recorded = gettext("Outcome recorded: %(outcome)s.") % {"outcome": Status.CONTACTED.label}
+    assert recorded in response.content.decode()
     mine.refresh_from_db()
     assert mine.status == Status.CONTACTED and mine.contacted_at is not None
 
     refused = browser.post(outcome(mine), {"status": "retained"}, follow=True)
-    assert "cannot be recorded now" in refused.content.decode()
+    message = gettext("This application is “%(status)s”: “%(outcome)s” cannot be recorded now.")
+    assert message % {"status": Status.CONTACTED.label, "outcome": Status.RETAINED.label} in refused.content.decode()
     mine.refresh_from_db()
     assert mine.status == Status.CONTACTED
     assert browser.post(outcome(mine), {"status": "nonsense"}).status_code == 302

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from partners import services
 from partners.models import ApplicationEvent, ApplicationStatus
@@ -150,5 +151,5 @@ def test_an_application_under_review_cannot_be_corrected(client, application):
 def test_service_refuses_resubmit_in_the_wrong_status(application):
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError, match="cannot be changed now"):
+    with translation.override("en"), pytest.raises(ValidationError, match="cannot be changed now"):
         services.application_resubmit(application=application, changes={"households_linked": 3})
