@@ -36,24 +36,36 @@ class Visitor:
 
     def get(self, path: str) -> tuple[int, int]:
         """GET ``path``; returns (status, body bytes), status 0 for a failed exchange."""
-        headers = {"Accept-Language": ACCEPT_LANGUAGE, "User-Agent": USER_AGENT, "Accept": "text/html,*/*"}
+        status, _location, body = self.request("GET", path)
+        return status, len(body)
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+    ) -> tuple[int, str, bytes]:
+        """One exchange with the visitor's cookies: (status, Location, body); status 0 when it failed."""
+        headers = {
+            "Accept-Language": ACCEPT_LANGUAGE,
+            "User-Agent": USER_AGENT,
+            "Accept": "text/html,*/*",
+            **(headers or {}),
+        }
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         for attempt in (1, 2):
             connection = self._connect()
             try:
-                connection.request("GET", path, headers=headers)
+                connection.request(method, path, body=body, headers=headers)
                 response = connection.getresponse()
-                body = response.read()
+                content = response.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 # The server closed an idle keep-alive connection: reconnect once.
                 self.close()
                 if attempt == 2:
-                    return 0, 0
+                    return 0, "", b""
                 continue
             except (OSError, http.client.HTTPException):
                 self.close()
-                return 0, 0
+                return 0, "", b""
             for header in response.headers.get_all("Set-Cookie") or []:
                 name, _, rest = header.partition("=")
                 value = rest.split(";", 1)[0]
@@ -63,8 +75,8 @@ class Visitor:
                     self.cookies[name.strip()] = value
             if response.will_close:
                 self.close()
-            return response.status, len(body)
-        return 0, 0
+            return response.status, response.headers.get("Location", ""), content
+        return 0, "", b""
 
 
 def _percentile(sorted_values: list[float], fraction: float) -> float:

@@ -24,7 +24,6 @@ see ``prepare``) creates the buyers and their sessions and tops the stock up; pr
 """
 
 import argparse
-import http.client
 import json
 import re
 import secrets
@@ -125,40 +124,11 @@ class Buyer(load.Visitor):
     csrf_token: str = ""
 
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, bytes]:
-        """(status, Location, body); status 0 when the exchange failed."""
-        headers = {"Accept-Language": load.ACCEPT_LANGUAGE, "User-Agent": load.USER_AGENT, "Accept": "text/html,*/*"}
-        body = None
-        if form is not None:
-            body = urlencode({**form, "csrfmiddlewaretoken": self.csrf_token}).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        for attempt in (1, 2):
-            connection = self._connect()
-            try:
-                connection.request(method, path, body=body, headers=headers)
-                response = connection.getresponse()
-                content = response.read()
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                # The server closed an idle keep-alive connection: reconnect once.
-                self.close()
-                if attempt == 2:
-                    return 0, "", b""
-                continue
-            except (OSError, http.client.HTTPException):
-                self.close()
-                return 0, "", b""
-            for header in response.headers.get_all("Set-Cookie") or []:
-                name, _, rest = header.partition("=")
-                value = rest.split(";", 1)[0]
-                if "max-age=0" in header.lower() or not value:
-                    self.cookies.pop(name.strip(), None)
-                else:
-                    self.cookies[name.strip()] = value
-            if response.will_close:
-                self.close()
-            return response.status, response.headers.get("Location", ""), content
-        return 0, "", b""
+        """(status, Location, body); a ``form`` is posted with the CSRF token; status 0 when it failed."""
+        if form is None:
+            return super().request(method, path)
+        body = urlencode({**form, "csrfmiddlewaretoken": self.csrf_token}).encode()
+        return super().request(method, path, body, {"Content-Type": "application/x-www-form-urlencoded"})
 
     def log_in(self, prepared: dict, session_key: str) -> None:
         """Use the session written for this buyer, and the CSRF token a product page's form carries."""
