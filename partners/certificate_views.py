@@ -16,16 +16,10 @@ from django.views.generic import FormView, ListView, View
 
 from marketplace.uploads import validate_document
 from partners import certifications
-from partners.models import Certification, Partner
+from partners.models import Certification
+from partners.selectors import user_cooperatives
 
 WARNING_DAYS = max(certifications.ALERT_DAYS)
-
-
-def user_cooperatives(user):
-    """The cooperatives a user works for; staff work for all."""
-    if user.is_staff:
-        return Partner.objects.all()
-    return Partner.objects.filter(users=user)
 
 
 class CooperativeMixin(LoginRequiredMixin):

@@ -14,6 +14,7 @@ from partners.models import (
     AssistanceLevel,
     CooperativeApplication,
     County,
+    Partner,
 )
 from partners.validators import normalise_credit_code
 
@@ -188,3 +189,10 @@ def county_officers(*, county: County):
 def platform_reviewers():
     """Active platform staff with an e-mail address (told when a county recommends)."""
     return get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
+
+
+def user_cooperatives(user) -> QuerySet[Partner]:
+    """The cooperatives a user works for (platform staff: all of them)."""
+    if user.is_staff:
+        return Partner.objects.all()
+    return Partner.objects.filter(users=user)

@@ -89,13 +89,6 @@ def ship_by_date(method: ShippingMethod, placed: datetime.datetime | None = None
     return timezone.localtime(placed).date() + datetime.timedelta(days=method.ship_within_days)
 
 
-def user_cooperatives(user) -> QuerySet:
-    """The cooperatives a user works for (platform staff: all of them)."""
-    if user.is_staff:
-        return Partner.objects.all()
-    return Partner.objects.filter(users=user)
-
-
 def fulfilments_for_cooperative_user(user) -> QuerySet[Fulfilment]:
     """Fulfilments the user may see and work as cooperative staff: only their cooperatives'."""
     if not user.is_authenticated:

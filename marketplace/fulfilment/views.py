@@ -31,6 +31,7 @@ from marketplace.fulfilment.forms import (
     StatementRequestForm,
 )
 from marketplace.fulfilment.models import FulfilmentStatus, SettlementStatement, StatementStatus
+from partners.selectors import user_cooperatives
 
 PAGE_SIZE = 30
 
@@ -53,7 +54,7 @@ class CooperativeAccessMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not request.user.is_staff and not selectors.user_cooperatives(request.user).exists():
+        if not request.user.is_staff and not user_cooperatives(request.user).exists():
             raise PermissionDenied(_("Only cooperative and platform staff can see fulfilments."))
         return super().dispatch(request, *args, **kwargs)
 
