@@ -72,3 +72,38 @@ class LaborPostFilterForm(forms.Form):
             "target": data.get("target") or "",
             "campaign": data.get("campaign"),
         }
+
+
+class ProjectFilterForm(forms.Form):
+    """Filters of the cooperation project index (协作项目筛选), read from the query string.
+
+    As on the jobs list, a wrong value is ignored rather than refused. ``year`` keeps the
+    projects running at some time in that year; ``county`` is an assisted county's id.
+    """
+
+    form = forms.ChoiceField(label=_("Form of cooperation"), required=False)
+    county = forms.TypedChoiceField(label=_("County"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data=None, *, counties, years: list[int], **kwargs):
+        from cms.models import CooperationForm, ProjectStatus
+
+        super().__init__(data, **kwargs)
+        self.fields["form"].choices = [("", _("All forms")), *CooperationForm.choices]
+        self.fields["county"].choices = [("", _("All counties")), *counties]
+        self.fields["status"].choices = [("", _("Any")), *ProjectStatus.choices]
+        self.fields["year"].choices = [("", _("Any year"))] + [(year, str(year)) for year in years]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+    def filters(self) -> dict:
+        """The valid filters, as keyword arguments of ``selectors.live_projects_matching``."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "cooperation_form": data.get("form") or "",
+            "county": data.get("county"),
+            "status": data.get("status") or "",
+            "year": data.get("year"),
+        }

@@ -241,22 +241,13 @@ class ProjectIndexPage(SingleChildTypeRoutingMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from cms import selectors
+        from cms.forms import ProjectFilterForm
 
         context = super().get_context(request, *args, **kwargs)
-        projects = selectors.live_projects().child_of(self)
-        form = request.GET.get("form")
-        status = request.GET.get("status")
-        if form in CooperationForm.values:
-            projects = projects.filter(cooperation_form=form)
-        if status in ProjectStatus.values:
-            projects = projects.filter(status=status)
-        context.update(
-            projects=paginate(request, projects),
-            forms=CooperationForm.choices,
-            statuses=ProjectStatus.choices,
-            selected_form=form,
-            selected_status=status,
-        )
+        form = ProjectFilterForm(request.GET, **selectors.project_filter_choices(index=self))
+        filters = form.filters()
+        projects = selectors.live_projects_matching(index=self, **filters)
+        context.update(projects=paginate(request, projects), filter_form=form, filters=filters)
         return context
 
 
@@ -284,7 +275,12 @@ class ProjectPage(Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    products = ParentalManyToManyField("catalogue.Product", verbose_name=_("products sold"), blank=True)
+    products = ParentalManyToManyField(
+        "catalogue.Product",
+        verbose_name=_("products sold"),
+        blank=True,
+        help_text=_("For consumption cooperation: the products this project sells. Only those on sale are shown."),
+    )
 
     content_panels = Page.content_panels + [
         FieldRowPanel([FieldPanel("cooperation_form"), FieldPanel("status")]),
@@ -295,6 +291,7 @@ class ProjectPage(Page):
         FieldPanel("summary"),
         FieldPanel("image"),
         FieldPanel("body"),
+        InlinePanel("gallery_images", label=_("gallery")),
         InlinePanel("updates", label=_("progress updates")),
         FieldPanel("products"),
     ]
@@ -309,6 +306,33 @@ class ProjectPage(Page):
         super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            gallery=selectors.gallery_of(self),
+            products_on_sale=selectors.products_on_sale_of(self),
+        )
+        return context
+
+
+class ProjectGalleryImage(Orderable):
+    """A picture of a project's gallery (项目图集), with a caption that also serves as its alt text."""
+
+    page = ParentalKey(ProjectPage, on_delete=models.CASCADE, related_name="gallery_images")
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("image"), on_delete=models.CASCADE, related_name="+"
+    )
+    caption = models.CharField(
+        _("caption"), max_length=255, help_text=_("What the picture shows; read aloud to people who cannot see it.")
+    )
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("gallery picture")
 
 
 class ProjectUpdate(Orderable):
@@ -555,6 +579,11 @@ class LaborPostPage(Page):
         if self.valid_until:
             # Wagtail's publish_scheduled (Celery beat, cms.tasks) unpublishes the post at this time.
             self.expire_at = self.closes_at
+
+    def permissions_for_user(self, user):
+        from cms.permissions import EmployerPostPermissionTester
+
+        return EmployerPostPermissionTester(user, self)
 
     def forbidden_wording_errors(self) -> dict[str, list[str]]:
         """One message per field and kind of forbidden wording found, quoting the words."""

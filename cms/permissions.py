@@ -1,16 +1,19 @@
-"""Page permissions of employers' accounts (用人单位): they see only the pages they own."""
+"""Page permissions of employers' accounts (用人单位): they see only their employer's pages."""
 
 from django.db.models import Q
+from wagtail.models import PagePermissionTester
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 
 class OwnPagesPermissionPolicy(PagePermissionPolicy):
-    """Below a page where a user may only *add*, they see only the pages they own.
+    """Below a page where a user may only *add*, they see only their own pages.
 
     Wagtail lets a user whose only permission on a page is "add" edit just the children
     they own (employers on the jobs index), yet its explorer, page search, history reports
     and page chooser list every child, drafts included. With this policy the other pages
-    under such a page are not explorable for that user. A wider permission ("change",
+    under such a page are not explorable for that user, except job posts of an employer
+    the user works for: colleagues at one employer share its posts (see
+    ``EmployerPostPermissionTester``). A wider permission ("change",
     "publish" …) on the page or above it lifts the restriction, so editors and moderators
     see everything as before.
     """
@@ -32,9 +35,41 @@ class OwnPagesPermissionPolicy(PagePermissionPolicy):
                 below |= Q(path__startswith=page.path, depth__gt=page.depth)
         if not below:
             return None
-        return ~below | Q(owner=user)
+        return ~below | Q(owner=user) | Q(laborpostpage__employer__users=user)
 
     def explorable_instances(self, user):
         pages = super().explorable_instances(user)
         visible = self.visible_q(user)
         return pages if visible is None else pages.filter(visible)
+
+
+class EmployerPostPermissionTester(PagePermissionTester):
+    """Wagtail's tests, and: an account of the post's employer may do what its owner may.
+
+    Wagtail lets an "add only" user edit (and delete while a draft) just the pages they
+    created; a post belongs to its employer, so a colleague who took over the recruiting
+    carries on with it. Publishing still goes through moderation.
+    """
+
+    def _colleague(self) -> bool:
+        if "add" not in self.permissions or not self.page.employer_id:
+            return False
+        if not hasattr(self, "_is_colleague"):
+            self._is_colleague = self.page.employer.users.filter(pk=self.user.pk).exists()
+        return self._is_colleague
+
+    def can_edit(self):
+        if super().can_edit():
+            return True
+        return self.user.is_active and not self.page_is_root and self._colleague()
+
+    def can_delete(self, ignore_bulk=False):
+        if super().can_delete(ignore_bulk=ignore_bulk):
+            return True
+        return (
+            self.user.is_active
+            and "change" not in self.permissions
+            and not self.page.live
+            and self.page.is_leaf()
+            and self._colleague()
+        )

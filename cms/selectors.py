@@ -4,7 +4,7 @@ import re
 import unicodedata
 from decimal import ROUND_CEILING, Decimal
 
-from django.db.models import Case, IntegerField, Q, QuerySet, When
+from django.db.models import Case, IntegerField, Max, Min, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from cms.models import (
@@ -17,6 +17,7 @@ from cms.models import (
     LaborPostPage,
     NewsPage,
     PayUnit,
+    ProjectIndexPage,
     ProjectPage,
 )
 from partners.models import AssistanceLevel
@@ -25,12 +26,78 @@ from partners.models import AssistanceLevel
 PAID_DAYS_PER_MONTH = Decimal("21.75")
 PAID_HOURS_PER_MONTH = PAID_DAYS_PER_MONTH * 8
 
+#: Years offered in the project filter (a long programme would otherwise make a long list).
+MAX_FILTER_YEARS = 15
+
+#: Renditions of a project's gallery: the thumbnail shown and the picture it links to.
+GALLERY_RENDITIONS = ("fill-320x240", "max-1200x1200")
+
 #: Words before a term that say the post does *not* ask for it: "不限本地户籍", "无需本地户口".
 NEGATIONS = ("不限", "不要求", "不需要", "不需", "无需", "不论", "无论", "不分")
 
 
 def live_projects():
     return ProjectPage.objects.live().select_related("image").order_by("-first_published_at", "-pk")
+
+
+def live_projects_matching(
+    *,
+    index: ProjectIndexPage,
+    cooperation_form: str = "",
+    county: int | None = None,
+    status: str = "",
+    year: int | None = None,
+) -> QuerySet[ProjectPage]:
+    """Published projects under ``index`` matching the visitor's filters (协作项目筛选).
+
+    ``year`` keeps projects running at some time in that year: started by its end and not
+    ended before it began; a project without a start date has no period and is left out.
+    """
+    projects = live_projects().child_of(index)
+    if cooperation_form:
+        projects = projects.filter(cooperation_form=cooperation_form)
+    if county:
+        projects = projects.filter(counties=county)
+    if status:
+        projects = projects.filter(status=status)
+    if year:
+        projects = projects.filter(start_date__year__lte=year).filter(
+            Q(end_date__isnull=True) | Q(end_date__year__gte=year)
+        )
+    return projects
+
+
+def project_filter_choices(*, index: ProjectIndexPage) -> dict:
+    """Counties that have published projects under ``index``, grouped by prefecture, and the
+    years those projects span (newest first; open-ended projects run to this year). Two queries.
+    """
+    from partners.models import County
+    from partners.selectors import counties_grouped_by_prefecture
+
+    projects = ProjectPage.objects.live().child_of(index)
+    counties = County.objects.filter(pk__in=projects.values("counties")).order_by("prefecture", "name")
+    span = projects.aggregate(first=Min("start_date"), last=Max("end_date"))
+    years: list[int] = []
+    if span["first"]:
+        last = max(span["last"].year if span["last"] else 0, timezone.localdate().year)
+        years = list(range(last, span["first"].year - 1, -1))[:MAX_FILTER_YEARS]
+    return {"counties": counties_grouped_by_prefecture(counties), "years": years}
+
+
+def gallery_of(project: ProjectPage) -> list:
+    """The project's gallery pictures in order, their renditions fetched with them."""
+    from wagtail.images import get_image_model
+
+    images = get_image_model().objects.prefetch_renditions(*GALLERY_RENDITIONS)
+    return list(project.gallery_images.prefetch_related(Prefetch("image", images)))
+
+
+def products_on_sale_of(project: ProjectPage) -> list:
+    """The products a (consumption) project sells that are on sale today, as shop cards show them."""
+    from products.selectors import browsable_products
+
+    ids = [product.pk for product in project.products.all()]
+    return list(browsable_products().filter(pk__in=ids)) if ids else []
 
 
 def open_labor_posts():

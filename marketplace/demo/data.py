@@ -135,6 +135,12 @@ PROJECTS = [
      ["LY-001", "LE-001"], []),
 ]  # fmt: skip
 
+# Gallery pictures of some projects: (caption, picture theme).
+PROJECT_GALLERIES = {
+    "shenzhen-bama-pig": [("巴马香猪标准化养殖小区", "肉禽蛋品"), ("冷链分拣中心投入使用", "肉禽蛋品"), ("深圳机关食堂采购对接会", "新鲜水果")],
+    "baise-mango-consumption": [("田东芒果采摘", "新鲜水果"), ("首批芒果装车发往深圳", "新鲜水果")],
+}  # fmt: skip
+
 # (slug, employer, title, sector, openings, city, location, pay min, max, unit, lodging, transport, counties)
 LABOR_POSTS = [
     ("dg-electronics-assembly", 0, "电子厂普工", "electronics", 120, "东莞市", "长安镇电子工业园", "4800", "6500", "month", "both", True,

@@ -26,6 +26,7 @@ from cms.models import (
     LaborPostPage,
     NewsIndexPage,
     NewsPage,
+    ProjectGalleryImage,
     ProjectIndexPage,
     ProjectPage,
     ProjectUpdate,
@@ -167,10 +168,11 @@ class DemoSeeder:
         existing = parent.get_children().filter(slug=slug).first()
         if existing is not None:
             return existing.specific
-        m2m = {key: fields.pop(key) for key in list(fields) if key in ("counties", "home_counties", "products")}
+        related = ("counties", "home_counties", "products", "updates", "gallery_images")
+        m2m = {key: fields.pop(key) for key in list(fields) if key in related}
         page = model(slug=slug, **fields)
         for key, values in m2m.items():
-            getattr(page, key).set(values)
+            getattr(page, key).set(values)  # in the page's revision too, so editing keeps them
         parent.add_child(instance=page)
         page.save_revision().publish()
         return page
@@ -182,6 +184,15 @@ class DemoSeeder:
             image = WagtailImage(title=title, file=ContentFile(picture, name=f"{pinyin_slugify(title)[:40]}.jpg"))
             image.save()
         return image
+
+    def _project_period(self, status: str) -> tuple[datetime.date, datetime.date]:
+        """Completed projects ended last year, planned ones start next year, the rest run now."""
+        year = self.today.year
+        if status == "completed":
+            return datetime.date(year - 3, 1, 1), datetime.date(year - 1, 12, 31)
+        if status == "planned":
+            return datetime.date(year + 1, 1, 1), datetime.date(year + 3, 12, 31)
+        return datetime.date(year - 1, 1, 1), datetime.date(year + 1, 12, 31)
 
     def seed_pages(self, products: dict[str, Product]) -> None:
         home = HomePage.objects.first()
@@ -241,8 +252,8 @@ class DemoSeeder:
             upcs,
             updates,
         ) in data.PROJECTS:
-            existed = projects_index.get_children().filter(slug=slug).exists()
-            project = self._child(
+            start, end = self._project_period(status)
+            self._child(
                 projects_index,
                 ProjectPage,
                 slug,
@@ -251,20 +262,23 @@ class DemoSeeder:
                 guangdong_side=side,
                 counties=[self.counties[name] for name in county_names],
                 funding_wan=Decimal(funding),
-                start_date=self.today.replace(month=1, day=1) - datetime.timedelta(days=365),
-                end_date=self.today.replace(month=12, day=31) + datetime.timedelta(days=365),
+                start_date=start,
+                end_date=end,
                 status=status,
                 jobs_created=jobs,
                 households_linked=households,
                 summary=summary,
                 image=self._image(title, theme="新鲜水果"),
                 products=[products[upc] for upc in upcs],
+                updates=[
+                    ProjectUpdate(sort_order=position, date=datetime.date.fromisoformat(day), text=text)
+                    for position, (day, text) in enumerate(updates)
+                ],
+                gallery_images=[
+                    ProjectGalleryImage(sort_order=position, image=self._image(caption, theme=theme), caption=caption)
+                    for position, (caption, theme) in enumerate(data.PROJECT_GALLERIES.get(slug, []))
+                ],
             )
-            if not existed:
-                for position, (day, text) in enumerate(updates):
-                    ProjectUpdate.objects.create(
-                        page=project, sort_order=position, date=datetime.date.fromisoformat(day), text=text
-                    )
 
         campaign = self._child(
             campaigns_index,

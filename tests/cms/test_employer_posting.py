@@ -8,7 +8,7 @@ from wagtail.models import GroupPagePermission, WorkflowState
 from cms.models import LaborPostIndexPage, LaborPostPage
 from cms.services import EMPLOYER_GROUP
 from tests.cms.conftest import add_url, admin_form_data, edit_url, post_fields
-from tests.factories import add_page, home_page
+from tests.factories import UserFactory, add_page, home_page
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +172,45 @@ def test_employers_get_no_snippet_screens(client, employer_a):
         reverse("wagtailsnippets_cms_forbiddenterm:list"),
     ):
         assert client.get(url).status_code in (302, 403), url
+
+
+def test_a_colleague_at_the_same_employer_sees_edits_and_submits_the_draft(client, jobs_index, employer_a):
+    """Posts belong to the employer: a second account of employer A carries on with A's draft."""
+    owner, employer = employer_a
+    client.force_login(owner)
+    url = add_url(jobs_index)
+    response = client.post(url, admin_form_data(client, url, **post_fields(employer=employer, slug="a-draft")))
+    assert response.status_code == 302
+    draft = LaborPostPage.objects.get(slug="a-draft")
+    colleague = UserFactory(email="hr2@factory-a.example.com")
+    colleague.groups.add(Group.objects.get(name=EMPLOYER_GROUP))
+    employer.users.add(colleague)
+    client.force_login(colleague)
+
+    html = client.get(reverse("wagtailadmin_explore", args=(jobs_index.pk,))).content.decode()
+    assert "注塑普工" in html and "电子厂普工0" not in html
+    url = edit_url(draft)
+    data = admin_form_data(client, url, title="注塑普工（夜班）", **{"action-submit": "1"})
+    response = client.post(url, data)
+    assert response.status_code == 302, [str(m) for m in response.context["messages"]]
+    draft.refresh_from_db()
+    assert draft.get_latest_revision_as_object().title == "注塑普工（夜班）"
+    assert not draft.live and draft.current_workflow_state is not None  # moderators still publish
+    assert draft.owner == owner
+
+
+def test_a_colleague_may_delete_a_draft_but_not_a_live_post(submitted_post, employer_a):
+    _owner, employer = employer_a
+    colleague = UserFactory(email="hr2@factory-a.example.com")
+    colleague.groups.add(Group.objects.get(name=EMPLOYER_GROUP))
+    employer.users.add(colleague)
+    assert submitted_post.permissions_for_user(colleague).can_delete()
+    submitted_post.save_revision().publish()
+    submitted_post.refresh_from_db()
+    assert not submitted_post.permissions_for_user(colleague).can_delete()
+
+
+def test_an_account_of_another_employer_still_cannot_touch_the_post(client, submitted_post, employer_b):
+    user_b, _ = employer_b
+    tester = submitted_post.permissions_for_user(user_b)
+    assert not tester.can_edit() and not tester.can_delete()
