@@ -90,6 +90,21 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """Route in this language's tree; a page not translated (or not live) in it is served
+        from the default language's tree under the same path (see ``cms.i18n``)."""
+        from django.http import Http404
+
+        from cms.i18n import default_language_page
+
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            source = default_language_page(self)
+            if source.pk == self.pk:
+                raise
+            return source.route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from cms import selectors
         from products.selectors import featured_products
@@ -139,10 +154,11 @@ class CountyIndexPage(SingleChildTypeRoutingMixin, Page):
         verbose_name = _("county index page")
 
     def get_context(self, request, *args, **kwargs):
+        from cms.i18n import children_in_visitor_locale
+
         context = super().get_context(request, *args, **kwargs)
         context["county_pages"] = (
-            CountyPage.objects.child_of(self)
-            .live()
+            children_in_visitor_locale(self, CountyPage.objects.live())
             .select_related("county", "image")
             .order_by("county__prefecture", "title")
         )
@@ -694,7 +710,10 @@ class CampaignIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["campaigns"] = CampaignPage.objects.child_of(self).live().order_by("-start_date")
+        from cms.i18n import children_in_visitor_locale
+
+        campaigns = children_in_visitor_locale(self, CampaignPage.objects.live())
+        context["campaigns"] = campaigns.order_by("-start_date", "-pk")
         return context
 
 
@@ -726,7 +745,7 @@ class CampaignPage(Page):
         from cms import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["posts"] = selectors.open_labor_posts().filter(campaign=self)[:50]
+        context["posts"] = selectors.of_campaign(selectors.open_labor_posts(), self.pk)[:50]
         return context
 
 
@@ -742,7 +761,10 @@ class NewsIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = paginate(request, NewsPage.objects.child_of(self).live().order_by("-date", "-pk"))
+        from cms.i18n import children_in_visitor_locale
+
+        articles = children_in_visitor_locale(self, NewsPage.objects.live())
+        context["articles"] = paginate(request, articles.order_by("-date", "-pk"))
         return context
 
 

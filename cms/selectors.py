@@ -7,6 +7,7 @@ from decimal import ROUND_CEILING, Decimal
 from django.db.models import Case, IntegerField, Max, Min, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
+from cms.i18n import children_in_visitor_locale, in_visitor_locale
 from cms.models import (
     BoardLodging,
     CampaignPage,
@@ -37,7 +38,9 @@ NEGATIONS = ("不限", "不要求", "不需要", "不需", "无需", "不论", "
 
 
 def live_projects():
-    return ProjectPage.objects.live().select_related("image").order_by("-first_published_at", "-pk")
+    """Published projects in the visitor's language, newest first."""
+    projects = ProjectPage.objects.live().select_related("image").order_by("-first_published_at", "-pk")
+    return in_visitor_locale(projects)
 
 
 def live_projects_matching(
@@ -53,7 +56,7 @@ def live_projects_matching(
     ``year`` keeps projects running at some time in that year: started by its end and not
     ended before it began; a project without a start date has no period and is left out.
     """
-    projects = live_projects().child_of(index)
+    projects = children_in_visitor_locale(index, live_projects())
     if cooperation_form:
         projects = projects.filter(cooperation_form=cooperation_form)
     if county:
@@ -74,7 +77,7 @@ def project_filter_choices(*, index: ProjectIndexPage) -> dict:
     from partners.models import County
     from partners.selectors import counties_grouped_by_prefecture
 
-    projects = ProjectPage.objects.live().child_of(index)
+    projects = children_in_visitor_locale(index, ProjectPage.objects.live())
     counties = County.objects.filter(pk__in=projects.values("counties")).order_by("prefecture", "name")
     span = projects.aggregate(first=Min("start_date"), last=Max("end_date"))
     years: list[int] = []
@@ -101,14 +104,15 @@ def products_on_sale_of(project: ProjectPage) -> list:
 
 
 def open_labor_posts():
-    """Published posts whose validity window includes today, newest first."""
+    """Published posts in the visitor's language whose validity window includes today, newest first."""
     today = timezone.localdate()
-    return (
+    posts = (
         LaborPostPage.objects.live()
         .filter(valid_from__lte=today, valid_until__gte=today)
         .select_related("employer")
         .order_by("-valid_from", "-pk")
     )
+    return in_visitor_locale(posts)
 
 
 def open_labor_posts_matching(
@@ -128,7 +132,7 @@ def open_labor_posts_matching(
     left out. ``lodging`` is "lodging" (lodging provided) or "both" (board and lodging);
     ``target`` is "poverty_alleviated" (脱贫劳动力) or "low_income" (农村低收入人口).
     """
-    posts = open_labor_posts().child_of(index)
+    posts = children_in_visitor_locale(index, open_labor_posts())
     if city:
         posts = posts.filter(work_city=city)
     if sector:
@@ -153,8 +157,14 @@ def open_labor_posts_matching(
     elif target == "low_income":
         posts = posts.filter(for_low_income=True)
     if campaign:
-        posts = posts.filter(campaign_id=campaign)
+        posts = of_campaign(posts, campaign)
     return posts
+
+
+def of_campaign(posts: QuerySet[LaborPostPage], campaign: int) -> QuerySet[LaborPostPage]:
+    """``posts`` of the campaign page ``campaign`` or of any translation of it (a post names one of them)."""
+    same_campaign = CampaignPage.objects.filter(pk=campaign).values("translation_key")
+    return posts.filter(campaign__translation_key__in=same_campaign)
 
 
 def similar_open_labor_posts(*, post: LaborPostPage, limit: int = 5) -> list[LaborPostPage]:
@@ -166,8 +176,8 @@ def similar_open_labor_posts(*, post: LaborPostPage, limit: int = 5) -> list[Lab
         output_field=IntegerField(),
     )
     posts = (
-        open_labor_posts()
-        .sibling_of(post, inclusive=False)
+        children_in_visitor_locale(post.get_parent(), open_labor_posts())
+        .exclude(translation_key=post.translation_key)
         .filter(Q(sector=post.sector) | Q(work_city=post.work_city))
         .annotate(similarity=rank)
         .order_by("similarity", "-valid_from", "-pk")
@@ -177,7 +187,8 @@ def similar_open_labor_posts(*, post: LaborPostPage, limit: int = 5) -> list[Lab
 
 def campaign_choices() -> list[tuple[int, str]]:
     """Live recruitment campaigns (招聘活动) as (id, title), latest first, for the jobs filter."""
-    return list(CampaignPage.objects.live().order_by("-start_date", "-pk").values_list("pk", "title"))
+    campaigns = in_visitor_locale(CampaignPage.objects.live())
+    return list(campaigns.order_by("-start_date", "-pk").values_list("pk", "title"))
 
 
 def may_post_for_any_employer(user) -> bool:
@@ -233,7 +244,7 @@ def forbidden_wording(texts: dict[str, str]) -> dict[str, dict[str, list[str]]]:
 def current_campaign():
     """The campaign running today, else the next one to start, else the latest."""
     today = timezone.localdate()
-    campaigns = CampaignPage.objects.live()
+    campaigns = in_visitor_locale(CampaignPage.objects.live())
     return (
         campaigns.filter(start_date__lte=today, end_date__gte=today).order_by("end_date").first()
         or campaigns.filter(start_date__gt=today).order_by("start_date").first()
@@ -249,7 +260,7 @@ def featured_county_pages(*, limit: int):
         default=2,
     )
     return (
-        CountyPage.objects.live()
+        in_visitor_locale(CountyPage.objects.live())
         .select_related("county", "image")
         .annotate(rank=rank)
         .order_by("rank", "county__prefecture", "title")[:limit]
@@ -257,4 +268,4 @@ def featured_county_pages(*, limit: int):
 
 
 def latest_news(*, limit: int):
-    return NewsPage.objects.live().order_by("-date", "-pk")[:limit]
+    return in_visitor_locale(NewsPage.objects.live()).order_by("-date", "-pk")[:limit]

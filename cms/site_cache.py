@@ -41,9 +41,9 @@ def locale_state(language: str) -> tuple[dict[int, str], bool]:
 
 
 def menu_items(request, language: str) -> list[tuple[str, str, int]]:
-    from wagtail.models import Site
+    from wagtail.models import Page, Site
 
-    from cms.templatetags.site_tags import _with_language_prefix
+    from cms.templatetags.site_tags import url_in_language
 
     site = Site.find_for_request(request)
     if site is None:
@@ -51,11 +51,16 @@ def menu_items(request, language: str) -> list[tuple[str, str, int]]:
     key = f"site-chrome:{_version()}:menu:{site.pk}:{language}"
     items = cache.get(key)
     if items is None:
-        codes, has_pages = locale_state(language)
-        root = site.root_page.localized if has_pages else site.root_page
-        items = [
-            (page.title, _with_language_prefix(page.get_url(request=request) or "", language), page.pk)
-            for page in root.get_children().live().in_menu().specific(defer=True)
-        ]
+        from cms.i18n import locale_ids
+
+        active, default = locale_ids()
+        pages = list(site.root_page.get_children().live().in_menu())
+        if active != default:  # each entry's live translation in the visitor's language, if any
+            translations = Page.objects.filter(
+                locale_id=active, live=True, translation_key__in=[page.translation_key for page in pages]
+            )
+            by_key = {page.translation_key: page for page in translations}
+            pages = [by_key.get(page.translation_key, page) for page in pages]
+        items = [(page.title, url_in_language(page, request, language), page.pk) for page in pages]
         cache.set(key, items, TIMEOUT)
     return items

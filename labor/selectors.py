@@ -36,8 +36,10 @@ def post_for_application(*, post_id: int) -> LaborPostPage | None:
 
 
 def labor_post_index() -> LaborPostIndexPage | None:
-    """The page listing open posts (/jobs/), where a refused applicant is sent."""
-    return LaborPostIndexPage.objects.live().first()
+    """The page listing open posts (/jobs/) in the visitor's language, where a refused applicant is sent."""
+    from cms.i18n import in_visitor_locale
+
+    return in_visitor_locale(LaborPostIndexPage.objects.live()).first()
 
 
 # --------------------------------------------------------------------------- applicants

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cms.i18n import default_language_page
 from cms.models import LaborPostPage
 from labor import selectors
 from labor.models import ApplicationStatus, JobApplication, PhoneAccess
@@ -89,7 +90,8 @@ def application_submit(
     validity), a name, a mainland mobile number, an assisted home county if one is given, and the
     consent (whose text version, ``LABOR_CONSENT_VERSION``, is recorded with the time).
     Applying again to the same post with the same number updates the existing application and
-    keeps its reference and outcome. Side effects: one row written or updated; nothing is sent.
+    keeps its reference and outcome; an application to a translated post is recorded against the
+    default-language post. Side effects: one row written or updated; nothing is sent.
     """
     errors: dict[str, list[ValidationError]] = {}
     if not selectors.post_accepts_applications(post):
@@ -116,6 +118,8 @@ def application_submit(
     if errors:
         raise ValidationError(errors)
 
+    # Every language version of a post collects into one list, the default-language post's.
+    post = default_language_page(post)
     values = {
         "name": name,
         "home_county": home_county,

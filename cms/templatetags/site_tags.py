@@ -23,6 +23,11 @@ def _strip_language_prefix(path: str) -> str:
     return path
 
 
+def url_in_language(page, request, language: str) -> str:
+    """The path of ``page`` under ``language``'s prefix (whatever the page's own language)."""
+    return _with_language_prefix(_strip_language_prefix(page.get_url(request=request) or ""), language)
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context):
     """The current page in every language: a list of (code, name, url, is_current)."""
@@ -39,30 +44,16 @@ def language_links(context):
     return links
 
 
-def _locale_state(request) -> tuple[dict[int, str], bool]:
-    """Locale ids to language codes, and whether the active language has any page.
-
-    Kept in the cache (cleared whenever pages are published, moved or deleted), so a
-    page full of links costs no query for them.
-    """
-    from cms.site_cache import locale_state
-
-    return locale_state(translation.get_language())
-
-
 @register.simple_tag(takes_context=True)
 def page_link(context, page):
-    """URL of ``page`` in the visitor's language: its translation if one exists,
-    else the original page served under the current language's prefix."""
+    """URL of ``page`` under the visitor's language prefix, at no query.
+
+    The path is the page's own; routing serves the page's translation in the visitor's
+    language at that path if there is a live one, else the page itself (``cms.i18n``).
+    """
     if page is None:
         return ""
-    request = context.get("request")
-    language = translation.get_language()
-    codes, active_language_has_pages = _locale_state(request)
-    if codes.get(page.locale_id) != language and active_language_has_pages:
-        page = page.localized
-    url = page.get_url(request=request) or ""
-    return _with_language_prefix(url, language)
+    return url_in_language(page, context.get("request"), translation.get_language())
 
 
 @register.simple_tag(takes_context=True)
