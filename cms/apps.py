@@ -19,6 +19,12 @@ class CmsConfig(AppConfig):
         post_save.connect(site_cache.invalidate, sender=Locale, dispatch_uid="site-chrome-locale-save")
         post_delete.connect(site_cache.invalidate, sender=Locale, dispatch_uid="site-chrome-locale-delete")
 
+        from wagtail.signals import copy_for_translation_done
+
+        from cms.traditional import convert_translated_copy
+
+        copy_for_translation_done.connect(convert_translated_copy, dispatch_uid="traditional-copy")
+
         from cms.models import LaborPostIndexPage
 
         # A jobs index created after the migration (seed_demo, a new site) is open to employers' posts too.

@@ -21,14 +21,29 @@ def test_seed_demo_is_idempotent_and_complete(settings, tmp_path, django_capture
     from django.contrib.auth import get_user_model
     from oscar.core.loading import get_model
 
+    from wagtail.models import Page
+
     from cms.models import CampaignPage, CountyPage, LaborPostPage, NewsPage, ProjectPage
 
-    assert CountyPage.objects.live().count() == 33
-    assert ProjectPage.objects.live().count() >= 6
-    assert len(set(ProjectPage.objects.values_list("cooperation_form", flat=True))) >= 4
-    assert LaborPostPage.objects.live().count() >= 10
-    assert CampaignPage.objects.live().count() >= 1
-    assert NewsPage.objects.live().count() >= 1
+    for language in ("zh-hans", "zh-hant"):  # the Traditional site is converted page by page
+        in_language = {"locale__language_code": language}
+        assert CountyPage.objects.live().filter(**in_language).count() == 33
+        assert ProjectPage.objects.live().filter(**in_language).count() >= 6
+        assert len(set(ProjectPage.objects.filter(**in_language).values_list("cooperation_form", flat=True))) >= 4
+        assert LaborPostPage.objects.live().filter(**in_language).count() >= 10
+        assert CampaignPage.objects.live().filter(**in_language).count() >= 1
+        assert NewsPage.objects.live().filter(**in_language).count() >= 1
+    assert CampaignPage.objects.get(locale__language_code="zh-hant").title == "粵桂勞務協作春風行動"
+    english = Page.objects.live().filter(locale__language_code="en")
+    assert {page.slug for page in english.filter(depth=3)} >= {
+        "counties",
+        "projects",
+        "jobs",
+        "campaigns",
+        "news",
+        "about",
+    }
+    assert english.get(depth=2).title == "Guangdong–Guangxi Consumption Assistance Platform"
     Product = get_model("catalogue", "Product")
     assert Product.objects.filter(images__isnull=False).distinct().count() == first["products"]
     assert Product.objects.filter(stockrecords__num_in_stock__gt=0).distinct().count() == first["products"]

@@ -213,3 +213,38 @@ ROLE_USERS = [
     ("budget-unit finance", "unit-finance@demo.yuegui.example", "市一中财务", "预算单位财务", {}),
     ("job seeker", "jobseeker@demo.yuegui.example", "求职者", None, {}),
 ]
+
+
+# The main pages in English (the others are served in Simplified Chinese under /en/).
+ENGLISH_PAGES = {
+    "home": {
+        "title": "Guangdong–Guangxi Consumption Assistance Platform",
+        "hero_title": "Buy from Guangxi, support rural revitalisation",
+        "hero_text": "Guangdong buyers and budget units buy certified farm products straight from assisted "
+        "counties in Guangxi; jobs and cooperation projects in one place.",
+    },
+    "counties": {
+        "title": "Assisted counties",
+        "intro": "Guangxi's 33 former national key poverty-alleviation counties, 20 of them national key "
+        "counties for rural revitalisation assistance.",
+    },
+    "projects": {
+        "title": "Cooperation projects",
+        "intro": "Guangdong–Guangxi projects in industry, labor, consumption, talent, infrastructure, social "
+        "undertakings, social forces and regional strategy.",
+    },
+    "jobs": {
+        "title": "Jobs in Guangdong",
+        "intro": "Vetted jobs from Guangdong employers for poverty-alleviated workers and rural low-income people.",
+    },
+    "campaigns": {
+        "title": "Recruitment campaigns",
+        "intro": "Spring Breeze Action, Employment Assistance Month and more.",
+    },
+    "news": {"title": "News and policy"},
+    "about": {
+        "title": "About the platform",
+        "intro": "The platform serves Guangdong–Guangxi cooperation: Guangdong buyers and budget units buy certified "
+        "products of assisted counties, Guangdong employers post jobs, and cooperation projects are public.",
+    },
+}

@@ -66,6 +66,7 @@ class DemoSeeder:
         cooperatives = self.seed_cooperatives()
         products = self.seed_products(cooperatives)
         self.seed_pages(products)
+        self.seed_translations()
         self.seed_users(cooperatives)
         self.seed_orders(products)
         self.seed_applications()
@@ -344,6 +345,33 @@ class DemoSeeder:
             )  # fmt: skip
         self.log(f"Pages: {Page.objects.count()}")
 
+    def seed_translations(self) -> None:
+        """The site in Traditional Chinese (every page, converted from Simplified as the
+        "Translate" action does) and the main pages in English; the other English pages are
+        served in Simplified (see ``cms.i18n``). Skipped where a translation exists."""
+        from wagtail.actions.copy_for_translation import CopyPageForTranslationAction
+        from wagtail.models import Locale
+
+        home = HomePage.objects.get(locale__language_code=settings.LANGUAGE_CODE)
+        hant, _ = Locale.objects.get_or_create(language_code="zh-hant")
+        if not home.has_translation(hant):
+            CopyPageForTranslationAction(page=home, locale=hant, include_subtree=True).execute(
+                skip_permission_checks=True
+            )
+        english, _ = Locale.objects.get_or_create(language_code="en")
+        for slug, fields in data.ENGLISH_PAGES.items():
+            source = home if slug == "home" else home.get_children().get(slug=slug).specific
+            if source.has_translation(english):
+                continue
+            copy = source.copy_for_translation(english, copy_parents=True)
+            for name, value in fields.items():
+                setattr(copy, name, value)
+            copy.draft_title = copy.title
+            copy.save_revision()
+        for page in Page.objects.filter(locale__in=[hant, english], live=False, alias_of__isnull=True):
+            page.get_latest_revision().publish()
+        self.log(f"Translated pages: {Page.objects.filter(locale__in=[hant, english]).count()}")
+
     # ------------------------------------------------------------------ people
     def seed_users(self, cooperatives: dict[str, Partner]) -> None:
         User = get_user_model()
@@ -495,7 +523,9 @@ class DemoSeeder:
         staff = get_user_model().objects.get(email="staff@demo.yuegui.example")
         posts = {
             post.slug: post
-            for post in LaborPostPage.objects.filter(employer__name=data.EMPLOYERS[0][0]).select_related("employer")
+            for post in LaborPostPage.objects.filter(
+                employer__name=data.EMPLOYERS[0][0], locale__language_code=settings.LANGUAGE_CODE
+            ).select_related("employer")
         }
         for slug, name, mobile, county, poverty_alleviated, outcomes in self.DEMO_APPLICATIONS:
             post = posts.get(slug)

@@ -1,6 +1,8 @@
 """A site translated page by page: each language shows its translations where they are live and
 the Simplified page everywhere else — every page reachable, every list without duplicates."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from wagtail.models import Locale
@@ -103,3 +105,39 @@ def test_a_post_created_after_translation_appears_in_every_language(client, site
     new = add_page(site["job_index"], labor_post(employer=site["employer"], slug="late", title="物流分拣员"))
     assert "物流分拣员" in [p.title for p in client.get("/zh-hant/jobs/").context["posts"]]
     assert client.get(new.url.replace("/", "/zh-hant/", 1)).status_code == 200
+
+
+# --------------------------------------------------------------------------- Traditional copies
+
+
+def test_a_traditional_copy_starts_converted_from_simplified(client, site):
+    project = site["projects"][0]
+    project.summary = "共建香猪养殖小区与冷链中心。"
+    project.body = [("paragraph", "<p>产品直供深圳机关食堂。</p>"), ("heading", "发展历程")]
+    project.updates = [cms.ProjectUpdate(date=datetime.date(2026, 3, 1), text="冷链分拣中心通过验收。")]
+    project.save_revision().publish()
+    project.refresh_from_db()
+
+    copy = project.copy_for_translation(site["hant"], copy_parents=True)
+
+    copy = cms.ProjectPage.objects.get(pk=copy.pk)
+    assert copy.title == "協作項目0" and copy.summary == "共建香豬養殖小區與冷鏈中心。"
+    assert [block.block_type for block in copy.body] == ["paragraph", "heading"]
+    assert "產品直供深圳機關食堂" in str(copy.body[0].value) and copy.body[1].value == "發展歷程"
+    assert [update.text for update in copy.updates.all()] == ["冷鏈分揀中心通過驗收。"]
+    assert copy.cooperation_form == project.cooperation_form and copy.slug == project.slug
+    # what the editor opens is the converted text, ready to correct and publish
+    assert copy.get_latest_revision_as_object().summary == "共建香豬養殖小區與冷鏈中心。"
+    assert not copy.live
+    assert cms.ProjectPage.objects.get(pk=project.pk).summary == "共建香猪养殖小区与冷链中心。"
+
+
+def test_a_post_copy_keeps_its_chosen_city_and_an_english_copy_is_not_converted(site):
+    post = site["posts"][0]
+    copy = post.copy_for_translation(site["hant"], copy_parents=True)
+    copy = cms.LaborPostPage.objects.get(pk=copy.pk)
+    assert copy.work_city == post.work_city  # a choice, not free text
+    assert copy.title != post.title  # converted
+    english = Locale.objects.create(language_code="en")
+    en_copy = cms.LaborPostPage.objects.get(pk=post.copy_for_translation(english, copy_parents=True).pk)
+    assert en_copy.title == post.title
