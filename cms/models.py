@@ -40,7 +40,8 @@ class SingleChildTypeRoutingMixin:
 
     Wagtail's default routing fetches the child as a plain ``Page`` and then again
     as its specific class; index pages whose children are all of one type can do
-    both at once and ``select_related`` what the child's page needs.
+    both at once and ``select_related`` what the child's page needs. In a translated
+    index, a child not translated yet is the default-language one (see ``cms.i18n``).
     """
 
     child_page_model: str = ""
@@ -60,9 +61,30 @@ class SingleChildTypeRoutingMixin:
             .first()
         )
         if child is None:
-            raise Http404
-        child._cached_parent_obj = self  # as Wagtail's own routing does: get_parent() costs no query
+            child = self._default_language_child(model, path_components[0])
+            if child is None:
+                raise Http404
+        else:
+            child._cached_parent_obj = self  # as Wagtail's own routing does: get_parent() costs no query
         return child.route(request, path_components[1:])
+
+    def _default_language_child(self, model, slug: str):
+        """In a translated index, the default-language page at ``slug`` not translated here (one query)."""
+        from django.db.models.functions import Substr
+
+        from cms.i18n import locale_ids
+
+        _active, default = locale_ids()
+        if default is None or self.locale_id == default:
+            return None
+        source_paths = Page.objects.filter(translation_key=self.translation_key, locale_id=default).values("path")
+        return (
+            model.objects.select_related(*self.child_select_related)
+            .filter(slug=slug, depth=self.depth + 1, locale_id=default)
+            .annotate(parent_path=Substr("path", 1, len(self.path)))
+            .filter(parent_path__in=source_paths)
+            .first()
+        )
 
 
 class HomePage(Page):

@@ -141,3 +141,13 @@ def test_a_post_copy_keeps_its_chosen_city_and_an_english_copy_is_not_converted(
     english = Locale.objects.create(language_code="en")
     en_copy = cms.LaborPostPage.objects.get(pk=post.copy_for_translation(english, copy_parents=True).pk)
     assert en_copy.title == post.title
+
+
+def test_a_translated_index_serves_its_untranslated_children_in_simplified(client, site):
+    translate(site["county_index"], site["hant"], title="幫扶縣")
+    county_page = site["county_pages"][0]
+    response = client.get(f"/zh-hant/counties/{county_page.slug}/")
+    assert response.status_code == 200
+    assert response.context["page"].pk == county_page.pk
+    assert client.get("/zh-hant/counties/").context["county_pages"][0].pk == county_page.pk
+    assert client.get("/zh-hant/counties/no-such-county/").status_code == 404
