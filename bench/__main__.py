@@ -51,6 +51,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="before each load pass, wait up to this many seconds for other work on the machine to stop (default 60)",
     )
     parser.add_argument("--no-cache-pass", action="store_true", help="skip the pass with the per-site cache")
+    parser.add_argument(
+        "--posts",
+        type=int,
+        default=2_000,
+        help="open labor posts under the jobs index at every size (default 2000; 0: leave it as it is)",
+    )
+    parser.add_argument(
+        "--projects",
+        type=int,
+        default=2_000,
+        help="projects under the project index at every size (default 2000; 0: leave it as it is)",
+    )
     parser.add_argument("--orders", type=int, help="checkouts in the order pass at most (default 200; --quick: 50)")
     parser.add_argument(
         "--orders-time-cap", type=float, help="seconds of the order pass at most (default 30; --quick: 15)"
@@ -74,6 +86,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.orders_time_cap = args.orders_time_cap or (15.0 if args.quick else 30.0)
     if args.requests < 1 or args.time_cap <= 0 or not 1 <= args.concurrency <= 64:
         parser.error("--requests and --time-cap must be positive, --concurrency between 1 and 64")
+    if args.posts < 0 or args.projects < 0:
+        parser.error("--posts and --projects cannot be negative")
     if args.orders < 1 or args.orders_time_cap <= 0:
         parser.error("--orders and --orders-time-cap must be positive")
     return args
@@ -117,6 +131,8 @@ def meta(args: argparse.Namespace, base: Database) -> dict:
         "commit": commit,
         "database": base.describe().replace(f"/{base.name})", f"/{base.name}_n<N>)"),
         "sizes": args.sizes,
+        "posts": args.posts,
+        "projects": args.projects,
         "requests": args.requests,
         "time_cap": args.time_cap,
         "concurrency": args.concurrency,
@@ -193,7 +209,7 @@ def load_pass(db: Database, urls: dict, static_root: Path, args, *, site_cache: 
             pages[name] = result
             flag = f", {result['errors']} errors {result['statuses']}" if result["errors"] else ""
             log(
-                f"    {label:<8} {name:<10} {result['requests']:>4} req in {result['seconds']:5.1f} s  "
+                f"    {label:<8} {name:<14} {result['requests']:>4} req in {result['seconds']:5.1f} s  "
                 f"{result['rps']:7.1f} req/s  p50 {result['p50_ms']:7.1f} ms  p99 {result['p99_ms']:7.1f} ms{flag}"
             )
         for visitor in visitors:
@@ -394,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Benchmark: sizes {args.sizes}, {args.requests} requests per page (cap {args.time_cap:.0f} s), "
         f"{args.concurrency} connections; database {result['meta']['database']}"
     )
-    preparer = databases.Preparer(base, log)
+    preparer = databases.Preparer(base, log, posts=args.posts, projects=args.projects)
     static_root = None
     status = 0
     try:

@@ -271,7 +271,7 @@ DATA_SOURCES = [
     "partners/services.py",
     "cms/management/commands/seed_demo.py",
 ]
-FILL_SOURCES = ["bench/populate.py"]
+FILL_SOURCES = ["bench/populate.py", "cms/bulk.py"]
 SKIP_DIRS = {".venv", ".git", "bench", "media", "staticfiles", "node_modules", "docs", "locale", "tests"}
 OWNED_NAME = re.compile(r"^bench(_n\d+)?$")
 
@@ -342,7 +342,8 @@ def stale_parts(db: Database, fingerprint_: dict) -> list[str]:
 
 
 class Preparer:
-    """Brings per-size databases to N products, building the shared base once when needed.
+    """Brings per-size databases to N products (and the jobs and project indexes to ``posts``
+    open labor posts and ``projects`` projects), building the shared base once when needed.
 
     A database is re-used while what it was built from is unchanged. A changed schema
     rebuilds the base; changed demo data re-runs seed_demo on it; either, or a changed
@@ -351,9 +352,11 @@ class Preparer:
     migrated and seeded in place instead.
     """
 
-    def __init__(self, base: Database, log):
+    def __init__(self, base: Database, log, *, posts: int = 2_000, projects: int = 2_000):
         self.base = base
         self.log = log
+        self.posts = posts
+        self.projects = projects
         self.base_ready = False
         self.fingerprint = fingerprint()
         self.base_parts = {key: self.fingerprint[key] for key in ("schema", "data")}
@@ -400,16 +403,26 @@ class Preparer:
         if current["pending_migrations"] or not current["seeded"]:
             migrate_and_seed(db, current, self.log)
         started = time.perf_counter()
-        filled = _json_tail(
-            run_django(
-                ["-m", "bench.populate", "fill", "--target", str(size)], django_env(db), what=f"filling {db.name}"
-            )
-        )
+        command = ["-m", "bench.populate", "fill", "--target", str(size)]
+        command += ["--posts", str(self.posts), "--projects", str(self.projects)]
+        filled = _json_tail(run_django(command, django_env(db), what=f"filling {db.name}"))
         if filled["products"] != size:
             raise BenchError(f"{db.name} holds {filled['products']} products, not {size}")
-        if filled["products_before"] != size:
-            change = filled["products"] - filled["products_before"]
-            self.log(f"  {db.name}: {change:+d} products in {time.perf_counter() - started:.1f} s (bulk)")
+        # The demo's own pages are never removed, so an index may hold more than asked for.
+        for key, wanted, what in (
+            ("labor_posts", self.posts, "open labor posts"),
+            ("projects", self.projects, "projects"),
+        ):
+            if filled[key] < wanted:
+                raise BenchError(f"{db.name} holds {filled[key]} {what}, not {wanted}")
+        changes = [
+            f"{filled[key] - filled[f'{key}_before']:+,d} {what}"
+            for key, what in (("products", "products"), ("labor_posts", "open labor posts"), ("projects", "projects"))
+            if filled[key] != filled[f"{key}_before"]
+        ]
+        held = f"{size:,} products, {filled['labor_posts']:,} open labor posts, {filled['projects']:,} projects"
+        if changes:
+            self.log(f"  {db.name}: {', '.join(changes)} in {time.perf_counter() - started:.1f} s (bulk); {held}")
         else:
-            self.log(f"  {db.name}: re-used, already {size} products")
+            self.log(f"  {db.name}: re-used, already {held}")
         return db, filled

@@ -1,8 +1,10 @@
 """Inspect a benchmark database and size its catalogue (runs in a Django subprocess).
 
 ``python -m bench.populate check``         JSON: pending migrations, seeded or not, product count.
-``python -m bench.populate fill --target N`` tops the catalogue up (or trims it) to N products
-with bulk inserts, then prints JSON with the counts and the URLs to benchmark.
+``python -m bench.populate fill --target N [--posts P] [--projects Q]`` tops the catalogue up
+(or trims it) to N products with bulk inserts, the jobs index to P open labor posts and the
+project index to Q projects (default 2,000 each, ``cms.bulk``; slugs ``bench-<n>``), then
+prints JSON with the counts and the URLs to benchmark.
 
 The settings module comes from DJANGO_SETTINGS_MODULE (``python -m bench`` passes ``bench.settings``).
 """
@@ -16,7 +18,9 @@ import warnings
 from decimal import Decimal
 
 BENCH_UPC_PREFIX = "BENCH-"
+BENCH_SLUG_PREFIX = "bench-"  # labor posts and projects added by the benchmark
 BATCH_SIZE = 2000
+DEFAULT_PAGES = 2_000  # open labor posts and projects, whatever the catalogue size
 
 
 def _setup() -> None:
@@ -194,11 +198,100 @@ def analyze() -> None:
         cursor.execute("ANALYZE")
 
 
-def bench_urls() -> dict[str, str]:
-    """The pages to load, found in the database."""
+# --------------------------------------------------------------------------- labor posts and projects
+
+
+def _indexes():
+    from cms.models import LaborPostIndexPage, ProjectIndexPage
+
+    jobs = LaborPostIndexPage.objects.live().order_by("path").first()
+    projects = ProjectIndexPage.objects.live().order_by("path").first()
+    if jobs is None or projects is None:
+        raise SystemExit("The database has no jobs or no project index: run seed_demo first.")
+    return jobs, projects
+
+
+def _open_posts(jobs):
+    from cms import selectors
+
+    return selectors.open_labor_posts().child_of(jobs)
+
+
+def _live_projects(projects):
+    from cms.models import ProjectPage
+
+    return ProjectPage.objects.live().child_of(projects)
+
+
+def _trim_pages(queryset, count: int) -> int:
+    """Delete up to ``count`` of the benchmark's pages in ``queryset``, newest first; how many went."""
+    from wagtail.models import Page
+
+    ids = list(
+        queryset.filter(slug__startswith=BENCH_SLUG_PREFIX).order_by("-path").values_list("pk", flat=True)[:count]
+    )
+    if ids:
+        Page.objects.filter(pk__in=ids).delete()  # treebeard's delete: the index's numchild follows
+    return len(ids)
+
+
+def fill_pages(*, posts: int, projects: int) -> dict:
+    """Bring the jobs index to ``posts`` open labor posts and the project index to ``projects``
+    projects: adds the difference in bulk (``cms.bulk``), or removes benchmark pages when there
+    are more (the demo's own pages stay). A target of 0 leaves that index as it is."""
+    from django.db import transaction
     from oscar.core.loading import get_model
 
-    from cms.models import CountyPage, LaborPostIndexPage, ProjectIndexPage
+    from cms import bulk, selectors
+    from cms.models import Employer
+
+    County = get_model("partner", "County")
+    jobs, project_index = _indexes()
+    before = {"labor_posts": _open_posts(jobs).count(), "projects": _live_projects(project_index).count()}
+    counties = list(County.objects.order_by("pk"))
+    with transaction.atomic():
+        if posts and before["labor_posts"] < posts:
+            employers = list(Employer.objects.order_by("pk"))
+            if not employers:
+                raise SystemExit("The database has no employers: run seed_demo first.")
+            bulk.bulk_labor_posts(
+                jobs,
+                posts - before["labor_posts"],
+                employers=employers,
+                campaign=selectors.current_campaign(),
+                home_counties=counties,
+                slug_prefix=BENCH_SLUG_PREFIX,
+            )
+        elif posts and before["labor_posts"] > posts:
+            _trim_pages(_open_posts(jobs), before["labor_posts"] - posts)
+        if projects and before["projects"] < projects:
+            # The demo's project pictures, so that a page of benchmark projects shows as many images.
+            images = sorted(set(_live_projects(project_index).exclude(image=None).values_list("image_id", flat=True)))
+            bulk.bulk_projects(
+                project_index,
+                projects - before["projects"],
+                counties=counties,
+                images=images,
+                slug_prefix=BENCH_SLUG_PREFIX,
+            )
+        elif projects and before["projects"] > projects:
+            _trim_pages(_live_projects(project_index), before["projects"] - projects)
+    return {
+        "labor_posts_before": before["labor_posts"],
+        "labor_posts": _open_posts(jobs).count(),
+        "projects_before": before["projects"],
+        "projects": _live_projects(project_index).count(),
+    }
+
+
+def bench_urls() -> dict[str, str]:
+    """The pages to load, found in the database."""
+    import math
+    from urllib.parse import urlencode
+
+    from oscar.core.loading import get_model
+
+    from cms.models import PAGE_SIZE, CountyPage
 
     Product = get_model("catalogue", "Product")
     Category = get_model("catalogue", "Category")
@@ -206,12 +299,15 @@ def bench_urls() -> dict[str, str]:
     category = Category.objects.filter(depth=1, is_public=True).order_by("path").first()
     product = Product.objects.filter(upc="BM-001").first() or Product.objects.browsable().order_by("pk").first()
     county = CountyPage.objects.live().filter(slug="bama").first() or CountyPage.objects.live().order_by("pk").first()
-    jobs = LaborPostIndexPage.objects.live().first()
-    projects = ProjectIndexPage.objects.live().first()
-    found = {"category": category, "product": product, "county page": county, "jobs": jobs, "projects": projects}
+    jobs, projects = _indexes()
+    found = {"category": category, "product": product, "county page": county}
     missing = [name for name, obj in found.items() if obj is None]
     if missing:
         raise SystemExit("Missing in the database: " + ", ".join(missing))
+    # Beyond the first page: a filtered jobs list (a COUNT of the matching posts, then page 2)
+    # and the project list's last page (the deepest OFFSET).
+    jobs_filtered = urlencode({"sector": "electronics", "lodging": "lodging", "page": 2})
+    last_page = max(1, math.ceil(_live_projects(projects).count() / PAGE_SIZE))
     return {
         "trivial": "/bench/trivial/",
         "home": "/",
@@ -220,7 +316,9 @@ def bench_urls() -> dict[str, str]:
         "product": product.get_absolute_url(),
         "county": county.get_url(),
         "jobs": jobs.get_url(),
+        "jobs filtered": f"{jobs.get_url()}?{jobs_filtered}",
         "projects": projects.get_url(),
+        "projects last": f"{projects.get_url()}?page={last_page}",
     }
 
 
@@ -235,7 +333,7 @@ def shop_visible_count() -> int:
     return browsable_products().count()
 
 
-def fill(target: int) -> dict:
+def fill(target: int, *, posts: int = DEFAULT_PAGES, projects: int = DEFAULT_PAGES) -> dict:
     from oscar.core.loading import get_model
 
     Product = get_model("catalogue", "Product")
@@ -246,12 +344,18 @@ def fill(target: int) -> dict:
     elif before > target:
         trim(before - target)
     after = Product.objects.count()
-    if after != before:
+    pages_started = time.perf_counter()
+    pages = fill_pages(posts=posts, projects=projects)
+    pages_seconds = time.perf_counter() - pages_started
+    pages_changed = (pages["labor_posts"], pages["projects"]) != (pages["labor_posts_before"], pages["projects_before"])
+    if after != before or pages_changed:
         analyze()
     return {
         "products_before": before,
         "products": after,
         "browsable": shop_visible_count(),
+        **pages,
+        "pages_seconds": round(pages_seconds, 2),
         "seconds": round(time.perf_counter() - started, 2),
         "urls": bench_urls(),
     }
@@ -263,9 +367,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check")
     fill_parser = sub.add_parser("fill")
     fill_parser.add_argument("--target", type=int, required=True)
+    fill_parser.add_argument("--posts", type=int, default=DEFAULT_PAGES, help="open labor posts (0: as seeded)")
+    fill_parser.add_argument("--projects", type=int, default=DEFAULT_PAGES, help="live projects (0: as seeded)")
     args = parser.parse_args(argv)
     _setup()
-    result = check() if args.command == "check" else fill(args.target)
+    result = check() if args.command == "check" else fill(args.target, posts=args.posts, projects=args.projects)
     sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     return 0
 

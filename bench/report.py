@@ -207,8 +207,12 @@ LEGEND = (
 
 def heading(size_result: dict) -> str:
     prep = size_result["prepared"]
+    pages = ""
+    if "labor_posts" in prep:
+        pages = f"; {prep['labor_posts']:,} open labor posts, {prep['projects']:,} projects"
     return (
-        f"N = {size_result['size']:,} products ({prep['browsable']:,} listed in the shop) — {size_result['database']}"
+        f"N = {size_result['size']:,} products ({prep['browsable']:,} listed in the shop{pages}) — "
+        f"{size_result['database']}"
     )
 
 
