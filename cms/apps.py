@@ -18,6 +18,8 @@ class CmsConfig(AppConfig):
         post_delete.connect(site_cache.invalidate, sender=Page, dispatch_uid="site-chrome-page-delete")
         post_save.connect(site_cache.invalidate, sender=Locale, dispatch_uid="site-chrome-locale-save")
         post_delete.connect(site_cache.invalidate, sender=Locale, dispatch_uid="site-chrome-locale-delete")
+        # County names appear in the project filter kept with the chrome.
+        post_save.connect(site_cache.invalidate, sender="partner.County", dispatch_uid="site-chrome-county-save")
 
         from wagtail.signals import copy_for_translation_done
 

@@ -72,17 +72,30 @@ def live_projects_matching(
 
 def project_filter_choices(*, index: ProjectIndexPage) -> dict:
     """Counties that have published projects under ``index``, grouped by prefecture, and the
-    years those projects span (newest first; open-ended projects run to this year). Two queries.
+    years those projects span (newest first; open-ended projects run to this year).
+
+    Kept with the site chrome (two queries when publishing changed something, else none).
     """
+    from cms import site_cache
+
+    return site_cache.cached(
+        f"project-filters:{index.pk}:{timezone.localdate().year}", lambda: _project_filter_choices(index)
+    )
+
+
+def _project_filter_choices(index: ProjectIndexPage) -> dict:
     from partners.models import County
     from partners.selectors import counties_grouped_by_prefecture
 
     projects = children_in_visitor_locale(index, ProjectPage.objects.live())
     counties = County.objects.filter(pk__in=projects.values("counties")).order_by("prefecture", "name")
-    span = projects.aggregate(first=Min("start_date"), last=Max("end_date"))
+    span = projects.aggregate(first=Min("start_date"), last_start=Max("start_date"), last_end=Max("end_date"))
     years: list[int] = []
     if span["first"]:
-        last = max(span["last"].year if span["last"] else 0, timezone.localdate().year)
+        ends = [span["last_start"].year, timezone.localdate().year] + (
+            [span["last_end"].year] if span["last_end"] else []
+        )
+        last = max(ends)
         years = list(range(last, span["first"].year - 1, -1))[:MAX_FILTER_YEARS]
     return {"counties": counties_grouped_by_prefecture(counties), "years": years}
 

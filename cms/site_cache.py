@@ -26,6 +26,18 @@ def invalidate(*args, **kwargs) -> None:
         cache.set(VERSION_KEY, 1, None)
 
 
+def cached(name: str, load):
+    """``load()``, kept until pages or locales change (per language: lists differ by language)."""
+    from django.utils import translation
+
+    key = f"site-chrome:{_version()}:{translation.get_language()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
 def locale_state(language: str) -> tuple[dict[int, str], bool]:
     from wagtail.models import Locale, Page
 

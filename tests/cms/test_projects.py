@@ -171,3 +171,22 @@ def test_consumption_project_shows_only_products_on_sale(client, projects):
 def test_project_without_products_or_gallery_shows_neither_section(client, projects):
     html = client.get(projects["pages"]["undated"].url).content.decode()
     assert 'id="h-gallery"' not in html and 'id="h-products"' not in html
+
+
+def test_filter_choices_are_kept_until_a_project_is_published(client, projects, django_assert_num_queries):
+    url = projects["index"].url
+    client.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(url)
+    new_county = CountyFactory(name="凌云县")
+    _project(projects["index"], "later", counties=[new_county], start=datetime.date(projects["year"] + 5, 1, 1))
+    response = client.get(url)
+    county_ids = {
+        pk for _group, options in response.context["filter_form"].fields["county"].choices[1:] for pk, _ in options
+    }
+    assert new_county.pk in county_ids
+    assert response.context["filter_form"].fields["year"].choices[1][0] == projects["year"] + 5
+    with CaptureQueriesContext(connection) as again:
+        client.get(url)
+    assert len(again) == len(warm)
+    assert not any("MIN(" in q["sql"].upper() for q in again.captured_queries)
