@@ -7,7 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.images.models import Image
-from wagtail.models import Locale
+from wagtail.models import Collection, Locale
 
 from cms import models as cms
 from tests.factories import CountyFactory, add_page, home_page, jpeg_bytes, make_product
@@ -31,7 +31,14 @@ def _project(index, slug, title, *, counties, start, end, **fields):
     return add_page(index, page)
 
 
+def _root_collection():
+    """Wagtail's root collection, put back if a transactional test flushed the kept database
+    (as ``tests.factories.home_page`` does for pages)."""
+    return Collection.get_first_root_node() or Collection.add_root(name="Root")
+
+
 def test_visitor_finds_a_project_by_county_and_year(page, journey):
+    collection = _root_collection()
     index = add_page(home_page(), cms.ProjectIndexPage(title="协作项目", slug="projects", show_in_menus=True))
     bama = CountyFactory(name="巴马瑶族自治县", slug="bama", prefecture="河池市")
     tiandong = CountyFactory(name="田东县", slug="tiandong", prefecture="百色市")
@@ -39,7 +46,9 @@ def test_visitor_finds_a_project_by_county_and_year(page, journey):
     mango = make_product(title="百色芒果5斤装", origin_county=tiandong)
     pictures = [
         cms.ProjectGalleryImage(
-            image=Image.objects.create(title=caption, file=ContentFile(jpeg_bytes((640, 480)), name=f"g{n}.jpg")),
+            image=Image.objects.create(
+                title=caption, collection=collection, file=ContentFile(jpeg_bytes((640, 480)), name=f"g{n}.jpg")
+            ),
             caption=caption,
         )
         for n, caption in enumerate(["田东芒果采摘", "首批芒果装车发往深圳"])
