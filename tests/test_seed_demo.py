@@ -20,7 +20,6 @@ def test_seed_demo_is_idempotent_and_complete(settings, tmp_path, django_capture
 
     from django.contrib.auth import get_user_model
     from oscar.core.loading import get_model
-
     from wagtail.models import Page
 
     from cms.models import CampaignPage, CountyPage, LaborPostPage, NewsPage, ProjectPage
