@@ -6,6 +6,8 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist); each has its own test database.
+TEST_PROCESSES ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help demo install install-dev migrate seed serve test test-fast test-postgres e2e lint format check worker bench messages clean
@@ -42,7 +44,7 @@ demo: seed ## Set up everything and serve the demo on http://127.0.0.1:8000 (SQL
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install-dev ## Install dev requirements and run the whole test suite (services and browser tests skip when absent)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES)
 
 test-fast: install-dev ## Tests without the browser journeys, reusing the test database
 	$(VENV)/bin/pytest -m "not e2e" --reuse-db
