@@ -26,11 +26,11 @@ def invalidate(*args, **kwargs) -> None:
         cache.set(VERSION_KEY, 1, None)
 
 
-def cached(name: str, load):
-    """``load()``, kept until pages or locales change (per language: lists differ by language)."""
+def cached(name: str, load, *, language: str | None = None):
+    """``load()``, kept until pages or locales change, per language (lists differ by language)."""
     from django.utils import translation
 
-    key = f"site-chrome:{_version()}:{translation.get_language()}:{name}"
+    key = f"site-chrome:{_version()}:{language or translation.get_language()}:{name}"
     value = cache.get(key)
     if value is None:
         value = load()
@@ -39,32 +39,30 @@ def cached(name: str, load):
 
 
 def locale_state(language: str) -> tuple[dict[int, str], bool]:
+    """Locale ids to language codes, and whether ``language`` has pages of its own."""
     from wagtail.models import Locale, Page
 
-    key = f"site-chrome:{_version()}:locales:{language}"
-    state = cache.get(key)
-    if state is None:
+    def load():
         codes = dict(Locale.objects.values_list("id", "language_code"))
         active_ids = [pk for pk, code in codes.items() if code == language]
         has_pages = bool(active_ids) and Page.objects.filter(locale_id__in=active_ids, depth__gt=1).exists()
-        state = (codes, has_pages)
-        cache.set(key, state, TIMEOUT)
-    return state
+        return codes, has_pages
+
+    return cached("locales", load, language=language)
 
 
 def menu_items(request, language: str) -> list[tuple[str, str, int]]:
+    """(title, URL, page id) of the home page's menu pages, each in the visitor's language if translated."""
     from wagtail.models import Page, Site
 
+    from cms.i18n import locale_ids
     from cms.templatetags.site_tags import url_in_language
 
     site = Site.find_for_request(request)
     if site is None:
         return []
-    key = f"site-chrome:{_version()}:menu:{site.pk}:{language}"
-    items = cache.get(key)
-    if items is None:
-        from cms.i18n import locale_ids
 
+    def load():
         active, default = locale_ids()
         pages = list(site.root_page.get_children().live().in_menu())
         if active != default:  # each entry's live translation in the visitor's language, if any
@@ -73,6 +71,6 @@ def menu_items(request, language: str) -> list[tuple[str, str, int]]:
             )
             by_key = {page.translation_key: page for page in translations}
             pages = [by_key.get(page.translation_key, page) for page in pages]
-        items = [(page.title, url_in_language(page, request, language), page.pk) for page in pages]
-        cache.set(key, items, TIMEOUT)
-    return items
+        return [(page.title, url_in_language(page, request, language), page.pk) for page in pages]
+
+    return cached(f"menu:{site.pk}", load, language=language)
