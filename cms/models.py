@@ -25,6 +25,7 @@ from wagtail.url_routing import RouteResult
 
 from cms.admin_forms import LaborPostPageForm
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock, DocumentBlock
+from cms.i18n import children_in_visitor_locale, default_language_page, locale_ids
 from cms.rich_text import sanitise_rich_text
 
 PAGE_SIZE = 12
@@ -72,8 +73,6 @@ class SingleChildTypeRoutingMixin:
         """In a translated index, the default-language page at ``slug`` not translated here (one query)."""
         from django.db.models.functions import Substr
 
-        from cms.i18n import locale_ids
-
         _active, default = locale_ids()
         if default is None or self.locale_id == default:
             return None
@@ -116,8 +115,6 @@ class HomePage(Page):
         """Route in this language's tree; a page not translated (or not live) in it is served
         from the default language's tree under the same path (see ``cms.i18n``)."""
         from django.http import Http404
-
-        from cms.i18n import default_language_page
 
         try:
             return super().route(request, path_components)
@@ -176,8 +173,6 @@ class CountyIndexPage(SingleChildTypeRoutingMixin, Page):
         verbose_name = _("county index page")
 
     def get_context(self, request, *args, **kwargs):
-        from cms.i18n import children_in_visitor_locale
-
         context = super().get_context(request, *args, **kwargs)
         context["county_pages"] = (
             children_in_visitor_locale(self, CountyPage.objects.live())
@@ -732,8 +727,6 @@ class CampaignIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from cms.i18n import children_in_visitor_locale
-
         campaigns = children_in_visitor_locale(self, CampaignPage.objects.live())
         context["campaigns"] = campaigns.order_by("-start_date", "-pk")
         return context
@@ -783,8 +776,6 @@ class NewsIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from cms.i18n import children_in_visitor_locale
-
         articles = children_in_visitor_locale(self, NewsPage.objects.live())
         context["articles"] = paginate(request, articles.order_by("-date", "-pk"))
         return context

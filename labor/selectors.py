@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cms.i18n import in_visitor_locale
 from cms.models import LaborPostIndexPage, LaborPostPage
 from labor.models import ApplicationStatus, JobApplication
 
@@ -37,8 +38,6 @@ def post_for_application(*, post_id: int) -> LaborPostPage | None:
 
 def labor_post_index() -> LaborPostIndexPage | None:
     """The page listing open posts (/jobs/) in the visitor's language, where a refused applicant is sent."""
-    from cms.i18n import in_visitor_locale
-
     return in_visitor_locale(LaborPostIndexPage.objects.live()).first()
 
 
