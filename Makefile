@@ -16,6 +16,11 @@ help: ## List the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
 
 $(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' 2>/dev/null || { \
+		echo "Python 3.11 is needed (3.11.2 or newer; Debian 12's python3 is fine): set PYTHON=/path/to/python3.11" \
+		"or install it (Debian/Ubuntu: apt-get install python3 python3-venv)."; exit 1; }
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { \
+		echo "$(PYTHON) has no venv module: apt-get install python3-venv"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
 

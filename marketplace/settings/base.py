@@ -97,6 +97,7 @@ OSCAR_APPS = [
 ]
 
 LOCAL_APPS = [
+    "core",
     "marketplace.accounts",
     "marketplace.fulfilment",
     "cms",
