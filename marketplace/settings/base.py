@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F401,F403  (Oscar's settings, overridden below)
 
@@ -119,7 +120,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.csp.PathAwareCSPMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -233,24 +234,28 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# A strict policy: every script and style is served by us. Wagtail's admin needs
-# inline styles; images may come from our media and data URIs (QR codes).
-# Oscar's templates and Wagtail's admin still carry inline scripts, hence 'unsafe-inline'
-# for scripts; nothing is ever loaded from another origin.
+# A strict policy: every script is a file served by us, and the one inline script Oscar's
+# pages need (its `onbodyload` block, oscar/base.html) carries the per-response nonce.
+# Inline event handlers (`onclick=`) are refused; marketplace/static/marketplace/csp-shim.js
+# takes over the few that Oscar's templates still carry. Styles may be inline: Wagtail's admin
+# sets style attributes. Images may come from our media and data URIs (QR codes).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", "'unsafe-inline'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:"],
-        "font-src": ["'self'", "data:"],
-        "connect-src": ["'self'"],
-        "frame-ancestors": ["'self'"],
-        "form-action": ["'self'"],
-        "base-uri": ["'self'"],
-        "object-src": ["'none'"],
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
     }
 }
+# Wagtail's admin writes inline scripts in widgets and panels (date pickers, inline panels):
+# there, and only there, scripts may be inline (core/csp.py).
+CSP_INLINE_SCRIPT_PATHS = ["admin/"]
 
 # --------------------------------------------------------------------------- Celery
 REDIS_URL = env("REDIS_URL", default="")
@@ -323,6 +328,8 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILEMBEDS_FINDERS = []
+# No avatars from gravatar.com: the admin loads nothing from another origin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --------------------------------------------------------------------------- Oscar
 OSCAR_SHOP_NAME = _("Guangdong-Guangxi Cooperation Marketplace")

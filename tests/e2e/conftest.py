@@ -1,7 +1,8 @@
 """Browser journeys: Debian's Chromium driven by Playwright, at desktop and phone widths.
 
 Each page visited is scanned with axe-core (serious and critical violations fail the
-test) and checked for horizontal scrolling; screenshots go to docs/screenshots/.
+test), checked for horizontal scrolling and for anything its Content-Security-Policy refused;
+screenshots go to docs/screenshots/.
 Without Chromium the journeys skip with a reason, except under CI, where that fails.
 """
 
@@ -72,10 +73,20 @@ def viewport_name(request):
     return request.param
 
 
+# Every document records what its Content-Security-Policy refused (checked at each step).
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+    window.__cspViolations.push(event.violatedDirective + " " + (event.blockedURI || "inline") + " line " + event.lineNumber);
+});
+"""
+
+
 @pytest.fixture
 def page(browser, viewport_name, live_server):
     context = browser.new_context(locale="zh-CN", base_url=live_server.url, **VIEWPORTS[viewport_name])
     context.set_default_timeout(15_000)
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     page = context.new_page()
     page.viewport_name = viewport_name
     yield page
@@ -102,6 +113,8 @@ class Journey:
         # layout viewport to fit overflowing content, so innerWidth would hide the overflow.
         overflow = self.page.evaluate("document.documentElement.scrollWidth") - self.page.viewport_size["width"]
         assert overflow <= 0, f"{label}: page scrolls sideways by {overflow}px at {self.page.viewport_name} width"
+        refused = self.page.evaluate("window.__cspViolations || []")
+        assert not refused, f"{label}: the Content-Security-Policy refused {refused} at {self.page.viewport_name} width"
         results = Axe().run(self.page)
         serious = [
             f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
