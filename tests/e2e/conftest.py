@@ -77,7 +77,8 @@ def viewport_name(request):
 RECORD_CSP_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", function (event) {
-    window.__cspViolations.push(event.violatedDirective + " " + (event.blockedURI || "inline") + " line " + event.lineNumber);
+    var what = event.blockedURI || "inline";
+    window.__cspViolations.push(event.violatedDirective + " " + what + " line " + event.lineNumber);
 });
 """
 
