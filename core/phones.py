@@ -101,6 +101,6 @@ def phone_display(value, *, domestic: str | None = MAINLAND) -> str:
 
 def phone_national(value) -> str:
     """The digits a person would type back into a form (no calling code, no spaces)."""
-    text = str(value or "").strip()
+    text = _SEPARATORS.sub("", str(value or ""))
     place = phone_place(text)
     return text[len(RULES[place].calling_code) + 1 :] if place else text

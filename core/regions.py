@@ -31,12 +31,12 @@ SAR_COUNTRIES = {"81": HONG_KONG, "82": MACAU}
 MUNICIPALITIES = {"11", "12", "31", "50"}  # 北京 天津 上海 重庆
 
 #: What to say when a level is missing, by shape (the levels are named differently).
-_CITY_MISSING = {
+CITY_MISSING = {
     MAINLAND: _("Choose the city."),
     HONG_KONG: _("Choose Hong Kong Island, Kowloon or the New Territories."),
     MACAU: _("Choose the area of Macau."),
 }
-_DISTRICT_MISSING = {
+DISTRICT_MISSING = {
     MAINLAND: _("Choose the district or county."),
     HONG_KONG: _("Choose the district."),
     MACAU: _("Choose the parish."),
@@ -124,6 +124,10 @@ def district_by_name(city: Region, name: str) -> Region | None:
     return _named(children(city.code), name)
 
 
+def _error(field: str, message, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def chain_validate(*, province: str, city: str, district: str) -> tuple[Region, Region, Region | None]:
     """The (province, city, district) regions for these codes, each belonging to the one above.
 
@@ -132,24 +136,20 @@ def chain_validate(*, province: str, city: str, district: str) -> tuple[Region, 
     """
     found_province = region(province)
     if found_province is None or found_province.level != 1:
-        raise ValidationError({"province": _("Choose a province or region from the list.")}, code="province")
+        raise _error("province", _("Choose a province or region from the list."), "province")
     shape = found_province.country
     if not city:
-        raise ValidationError({"city": _CITY_MISSING[shape]}, code="city_missing")
+        raise _error("city", CITY_MISSING[shape], "city_missing")
     found_city = region(city)
     if found_city is None or found_city.parent_code != found_province.code:
-        raise ValidationError(
-            {"city": _("This city is not in %(province)s. Choose one of its cities.") % {"province": found_province.name}},
-            code="city_not_in_province",
-        )
+        message = _("This city is not in %(province)s. Choose one of its cities.") % {"province": found_province.name}
+        raise _error("city", message, "city_not_in_province")
     if not found_city.children:
         return found_province, found_city, None
     if not district:
-        raise ValidationError({"district": _DISTRICT_MISSING[shape]}, code="district_missing")
+        raise _error("district", DISTRICT_MISSING[shape], "district_missing")
     found_district = region(district)
     if found_district is None or found_district.parent_code != found_city.code:
-        raise ValidationError(
-            {"district": _("This district is not in %(city)s. Choose one of its districts.") % {"city": found_city.name}},
-            code="district_not_in_city",
-        )
+        message = _("This district is not in %(city)s. Choose one of its districts.") % {"city": found_city.name}
+        raise _error("district", message, "district_not_in_city")
     return found_province, found_city, found_district

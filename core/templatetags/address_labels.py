@@ -3,6 +3,7 @@ every address on the site is shown as a courier label reads it (``core.addresses
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from core.addresses import address_label as _label
 
@@ -10,19 +11,16 @@ register = template.Library()
 
 
 @register.filter
-def address_label(address):
-    """An ``<address>`` with the label's lines; nothing for no address."""
+def address_label(address, element: str = "address"):
+    """The label's lines in an ``<address>`` (or, with ``"span"``, a span to sit inside a label)."""
     label = _label(address)
     if label is None:
         return ""
-    return format_html(
-        '<address class="address-label">{}</address>',
-        format_html_join(
-            "",
-            '<span class="address-label-line">{}</span>',
-            ((line,) for line in label.lines),
-        ),
+    lines = format_html_join(
+        mark_safe("<br>"), '<span class="address-label-line">{}</span>', ((line,) for line in label.lines)
     )
+    tag = "span" if element == "span" else "address"
+    return format_html('<{} class="address-label">{}</{}>', mark_safe(tag), lines, mark_safe(tag))  # noqa: S308
 
 
 @register.filter
