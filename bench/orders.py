@@ -39,15 +39,15 @@ BUYER_EMAIL = "bench-buyer-{}@bench.example"
 PRODUCT_POOL = 8  # products the buyers take in turn
 STOCK = 1_000_000  # units in stock above what is allocated, for each of them
 STEPS = ["add to basket", "address", "shipping method", "preview", "place order"]
+# The checkout's Chinese address form (marketplace.checkout.forms): 广东省 广州市 天河区.
 ADDRESS = {
     "first_name": "李明",
-    "last_name": "",
+    "phone_number": "13800138000",
+    "province": "44",
+    "city": "4401",
+    "district": "440106",
     "line1": "天河路 100 号 市一中食堂",
-    "line4": "广州市",
-    "state": "广东省",
     "postcode": "510000",
-    "country": "CN",
-    "phone_number": "+8613800138000",
 }
 CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 BASKET_TOKEN = re.compile(rb'name="basket_token" value="(\d+)"')

@@ -1,9 +1,39 @@
 import oscar.apps.checkout.apps as apps
+import oscar.apps.customer.apps as customer_apps
+from django.urls import path
 
 
 class CheckoutConfig(apps.CheckoutConfig):
     """Oscar checkout fork: places the order with safe stock allocation, creates one fulfilment
     per cooperative in the same transaction, and answers a repeated submission with the order
-    it already placed (``mixins.OrderPlacementMixin``, ``views.PaymentDetailsView``)."""
+    it already placed (``mixins.OrderPlacementMixin``, ``views.PaymentDetailsView``). The
+    delivery address is a Chinese one (``forms``), its cities and districts served by
+    ``views.RegionChildrenView``."""
 
     name = "marketplace.checkout"
+
+    def ready(self):
+        super().ready()
+        from marketplace.checkout.views import RegionChildrenView
+
+        self.region_children_view = RegionChildrenView
+
+    def get_urls(self):
+        urls = super().get_urls()
+        urls.append(path("regions/", self.region_children_view.as_view(), name="regions"))
+        return urls
+
+
+class CustomerConfig(customer_apps.CustomerConfig):
+    """Oscar's customer app (not forked): its address book uses the Chinese address form, and
+    making an address the default is a POST (``address_book``). The ``ready()`` route of DESIGN.md."""
+
+    def ready(self):
+        super().ready()
+        from marketplace.checkout import address_book
+
+        self.address_list_view = address_book.AddressListView
+        self.address_create_view = address_book.AddressCreateView
+        self.address_update_view = address_book.AddressUpdateView
+        self.address_delete_view = address_book.AddressDeleteView
+        self.address_change_status_view = address_book.AddressChangeStatusView

@@ -1,20 +1,95 @@
 """Checkout views.
 
-Payment is bank transfer against invoice after acceptance (先货后款), so nothing is entered
-at the payment step: it goes straight to the preview. A repeated "place order" answers
-with the order already placed.
+The delivery address is a Chinese one (``forms.ShippingAddressForm``); a signed-in buyer picks
+one of their address book, the default one chosen already. Payment is bank transfer against
+invoice after acceptance (先货后款), so nothing is entered at the payment step: it goes
+straight to the preview. A repeated "place order" answers with the order already placed.
 """
 
+import json
+from functools import cache
+
 from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
+from django.utils.cache import patch_cache_control
+from django.views import View
 from oscar.apps.checkout import views
 from oscar.core.loading import get_model
 
+from core import regions
+from marketplace.checkout import selectors
+from marketplace.checkout.forms import UserAddressForm
 from marketplace.checkout.mixins import PLACED_ORDERS_SESSION_KEY
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
+
+
+class ShippingAddressView(views.ShippingAddressView):
+    """Oscar's address step: the buyer's addresses as choices (the default one checked) or a new one."""
+
+    def get_available_addresses(self):
+        return selectors.delivery_addresses_for(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        addresses = list(ctx.get("addresses") or [])
+        ctx["addresses"] = addresses
+        chosen = self.checkout_session.shipping_user_address_id()
+        ctx["chosen_address_id"] = next(
+            (a.pk for a in addresses if a.pk == chosen), addresses[0].pk if addresses else None
+        )
+        # A new address is typed in when there is none to choose, or the typed one had a mistake.
+        form = ctx.get("form")
+        ctx["new_address_open"] = not addresses or bool(form is not None and form.is_bound)
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated and "address_id" in request.POST:
+            address = selectors.user_address_for(user=request.user, pk=request.POST["address_id"])
+            if address is None or request.POST.get("action") != "ship_to":
+                raise Http404  # not one of the buyer's addresses
+            self.checkout_session.ship_to_user_address(address)
+            return redirect(self.get_success_url())
+        return super().post(request, *args, **kwargs)
+
+
+class UserAddressUpdateView(views.UserAddressUpdateView):
+    form_class = UserAddressForm
+
+
+class UserAddressDeleteView(views.UserAddressDeleteView):
+    pass
+
+
+@cache
+def _region_children_json(code: str) -> bytes:
+    province = regions.region(code)
+    cities = [
+        {"code": city.code, "name": city.name, "districts": [[d.code, d.name] for d in regions.children(city.code)]}
+        for city in regions.children(code)
+    ]
+    return json.dumps({"province": code, "place": province.country, "cities": cities}, ensure_ascii=False).encode()
+
+
+class RegionChildrenView(View):
+    """The cities and districts of one province (``?province=44``), for the address form.
+
+    One small response per province chosen instead of the whole tree on every page; the
+    data changes once a year, so browsers and proxies keep it for a day.
+    """
+
+    def get(self, request):
+        code = request.GET.get("province", "")
+        found = regions.region(code)
+        if found is None or found.level != 1:
+            raise Http404
+        response = HttpResponse(_region_children_json(found.code), content_type="application/json")
+        response["ETag"] = f'"{regions.data_version()}-{found.code}"'
+        patch_cache_control(response, public=True, max_age=86400)
+        return response
 
 
 class PaymentMethodView(views.PaymentMethodView):

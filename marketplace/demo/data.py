@@ -248,3 +248,48 @@ ENGLISH_PAGES = {
         "products of assisted counties, Guangdong employers post jobs, and cooperation projects are public.",
     },
 }
+
+
+# Delivery addresses on Oscar's fields, the Chinese way (core.addresses): 收货人, 手机号, 省 市 区, 详细地址.
+DEMO_ADDRESSES = {
+    "shenzhen": {
+        "first_name": "陈思远",
+        "phone_number": "+8613912345678",
+        "state": "广东省",
+        "line4": "深圳市",
+        "line3": "南山区",
+        "line1": "粤海街道科技南十二路 18 号 长虹科技大厦 1208 室",
+        "postcode": "518057",
+        "country": "CN",
+    },
+    "guangzhou": {
+        "first_name": "陈思远",
+        "phone_number": "+8613912345678",
+        "state": "广东省",
+        "line4": "广州市",
+        "line3": "天河区",
+        "line1": "天河路 385 号 太古汇一座 20 楼",
+        "postcode": "510620",
+        "country": "CN",
+    },
+    "hong-kong": {
+        "first_name": "陈思远",
+        "phone_number": "+85251234567",
+        "state": "香港特别行政区",
+        "line4": "九龙",
+        "line3": "油尖旺区",
+        "line1": "弥敦道 132 号 美丽华大厦 12 楼 B 室",
+        "postcode": "",
+        "country": "HK",
+    },
+    "canteen": {
+        "first_name": "李明",
+        "phone_number": "+8613800138000",
+        "state": "广东省",
+        "line4": "广州市",
+        "line3": "天河区",
+        "line1": "体育东路 100 号 市一中食堂",
+        "postcode": "510620",
+        "country": "CN",
+    },
+}

@@ -68,6 +68,7 @@ class DemoSeeder:
         self.seed_pages(products)
         self.seed_translations()
         self.seed_users(cooperatives)
+        self.seed_address_book()
         self.seed_orders(products)
         self.seed_applications()
         return self.counts()
@@ -402,7 +403,23 @@ class DemoSeeder:
                     Employer.objects.get(name=data.EMPLOYERS[0][0]).users.add(user)
 
     # ------------------------------------------------------------------ orders
-    def _place_demo_order(self, number: str, email: str, items: list[tuple[str, int]], products):
+    def seed_address_book(self) -> None:
+        """The GBA buyer's address book (地址簿): Shenzhen (the default), Guangzhou, Hong Kong."""
+        UserAddress = get_model("address", "UserAddress")
+        Country = get_model("address", "Country")
+        user = get_user_model().objects.get(email="buyer@demo.yuegui.example")
+        if UserAddress.objects.filter(user=user).exists():
+            return
+        for key in ("shenzhen", "guangzhou", "hong-kong"):
+            place = data.DEMO_ADDRESSES[key]
+            UserAddress.objects.create(
+                user=user,
+                **{name: value for name, value in place.items() if name != "country"},
+                country=Country.objects.get(iso_3166_1_a2=place["country"]),
+                is_default_for_shipping=key == "shenzhen",
+            )
+
+    def _place_demo_order(self, number: str, email: str, items: list[tuple[str, int]], products, address_key: str):
         """A real order through the placement service (stock allocated, one fulfilment per cooperative)."""
         from oscar.apps.partner.strategy import Selector
         from oscar.core.loading import get_class
@@ -426,14 +443,10 @@ class DemoSeeder:
             basket.add_product(products[upc], quantity)
         method = PerCooperativeShipping()
         charge = method.calculate(basket)
+        place = data.DEMO_ADDRESSES[address_key]
         address = ShippingAddress.objects.create(
-            first_name=user.first_name or "李明",
-            line1="天河区体育东路 100 号 市一中食堂",
-            line4="广州市",
-            state="广东省",
-            postcode="510620",
-            country=Country.objects.get(iso_3166_1_a2="CN"),
-            phone_number="+8613800138000",
+            **{key: value for key, value in place.items() if key != "country"},
+            country=Country.objects.get(iso_3166_1_a2=place["country"]),
         )
         order, _placed = order_place(
             basket=basket,
@@ -464,6 +477,7 @@ class DemoSeeder:
             "unit-buyer@demo.yuegui.example",
             [("BM-003", 4), ("TD-001", 6), ("LY-001", 2)],
             products,
+            "canteen",
         )
         for fulfilment in Fulfilment.objects.filter(order=old, status=FulfilmentStatus.TO_SHIP):
             fulfilment_services.fulfilment_ship(
@@ -488,6 +502,7 @@ class DemoSeeder:
             "buyer@demo.yuegui.example",
             [("BM-001", 2), ("BM-004", 1), ("TD-003", 5), ("LE-001", 1)],
             products,
+            "shenzhen",
         )
         for fulfilment in Fulfilment.objects.filter(order=current, status=FulfilmentStatus.TO_SHIP).exclude(
             partner__code="bama-xiangzhu"

@@ -13,6 +13,13 @@ from oscar.apps.dashboard.orders import apps
 
 
 class OrdersDashboardConfig(apps.OrdersDashboardConfig):
+    def ready(self):
+        super().ready()
+        from marketplace.checkout.address_book import dashboard_shipping_address_view
+
+        # The order's delivery address is corrected in the Chinese address form, not Oscar's Western one.
+        self.shipping_address_view = dashboard_shipping_address_view()
+
     def configure_permissions(self):
         super().configure_permissions()
         self.permissions_map = {name: alternatives[:1] for name, alternatives in self.permissions_map.items()}

@@ -17,9 +17,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from openpyxl import Workbook
 
+from core.addresses import address_label
 from marketplace.fulfilment import selectors, services
 from marketplace.fulfilment.forms import (
     EvaluateForm,
@@ -111,10 +113,22 @@ EXPORT_HEADERS = [
     "tracking_number",
     "accepted",
 ]
+#: The delivery address, as the courier label reads it (core.addresses.address_label).
+ADDRESS_HEADERS = [
+    gettext_lazy("Recipient"),
+    gettext_lazy("Phone"),
+    gettext_lazy("Delivery address"),
+    pgettext_lazy("address label", "Postcode"),
+]
+
+
+def _address_cells(address) -> list[str]:
+    label = address_label(address)
+    return [label.name, label.phone, label.address_line, label.postcode] if label else ["", "", "", ""]
 
 
 def _export_rows(queryset, staff: bool):
-    for f in queryset.iterator(chunk_size=500):
+    for f in queryset.select_related("order__shipping_address").iterator(chunk_size=500):
         yield [
             f.order.number,
             timezone.localtime(f.created).strftime("%Y-%m-%d %H:%M"),
@@ -129,12 +143,15 @@ def _export_rows(queryset, staff: bool):
             f.carrier,
             f.tracking_number,
             timezone.localtime(f.accepted_at).strftime("%Y-%m-%d") if f.accepted_at else "",
+            *_address_cells(f.order.shipping_address),
         ]
 
 
 def export_fulfilments(queryset, kind: str, *, staff: bool) -> HttpResponse:
     """The filtered fulfilments as CSV (UTF-8 with BOM, so Excel shows Chinese) or XLSX."""
-    headers = [_(header.replace("_", " ").capitalize()) for header in EXPORT_HEADERS]
+    headers = [_(header.replace("_", " ").capitalize()) for header in EXPORT_HEADERS] + [
+        str(header) for header in ADDRESS_HEADERS
+    ]
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if kind == "csv":
         buffer = io.StringIO()

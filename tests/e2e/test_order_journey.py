@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from marketplace.fulfilment.models import Fulfilment, FulfilmentStatus, SettlementStatement, StatementStatus
 from tests.e2e.conftest import log_in
 from tests.factories import CooperativeFactory, UserFactory, home_page, make_product
-from tests.fulfilment.helpers import ADDRESS, ensure_checkout_data
+from tests.fulfilment.helpers import ensure_checkout_data
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PASSWORD = "journey-pass-2026"
@@ -24,6 +24,8 @@ PARTS = [
     ("横县茉莉花茶", "横州茉莉花茶厂", "hengzhou-tea", "tea@coop.example.cn", "45.00", 3, "ambient"),
 ]
 Order = get_model("order", "Order")
+LABEL_CONTACT = "李明 138 0013 8000"
+LABEL_WHERE = "广东省 深圳市 南山区 科技南路 18 号 2 栋 501"
 
 SHIP_BUTTON = "form:has(input[name=action][value=ship]) button[type=submit]"
 DELIVER_BUTTON = "form:has(input[name=action][value=deliver]) button[type=submit]"
@@ -68,23 +70,32 @@ def test_order_from_three_cooperatives(page, journey):
         expect(page.get_by_text(title).first).to_be_visible()
     journey.check("basket")
 
-    # Oscar's checkout: address, then (one shipping method, nothing to pay up front) the preview.
+    # Oscar's checkout with a Chinese address: 收货人, 手机号, 省/市/区 (the lists follow the province),
+    # 详细地址, 邮编; no country to pick. Then (one shipping method, nothing to pay up front) the preview.
     page.click(f"a[href='{reverse('checkout:index')}']")
     page.wait_for_url(f"**{reverse('checkout:shipping-address')}")
-    for field in ("first_name", "line1", "line4", "state", "postcode", "phone_number"):
-        page.fill(f"#id_{field}", ADDRESS[field])
-    if page.locator("#id_country").count():
-        page.select_option("#id_country", ADDRESS["country"])
+    assert page.locator("#id_country, #id_state, #id_last_name").count() == 0
+    page.fill("#id_first_name", "李明")
+    page.fill("#id_phone_number", "138 0013 8000")
+    page.select_option("#id_province", label="广东省")
+    page.locator("#id_city option[value='4403']").wait_for(state="attached")
+    page.select_option("#id_city", label="深圳市")
+    page.select_option("#id_district", label="南山区")
+    page.fill("#id_line1", "科技南路 18 号 2 栋 501")
+    page.fill("#id_postcode", "518057")
     page.click("#new_shipping_address button[type=submit]")
     page.wait_for_url(f"**{reverse('checkout:preview')}")  # bank transfer after acceptance: no payment form
     for title, *_rest in PARTS:
         expect(page.get_by_text(title).first).to_be_visible()
+    expect(page.locator(".delivery-address")).to_contain_text(f"{LABEL_CONTACT}{LABEL_WHERE}")
     journey.check("preview")
 
     page.click("#place_order_form button[type=submit]")
     page.wait_for_url(f"**{reverse('checkout:thank-you')}")
     order = Order.objects.get()
     fulfilments = {f.partner.name: f for f in Fulfilment.objects.filter(order=order).select_related("partner")}
+    address = order.shipping_address
+    assert (address.state, address.line4, address.line3, address.country_id) == ("广东省", "深圳市", "南山区", "CN")
     assert set(fulfilments) == {name for _title, name, *_rest in PARTS}
     assert fulfilments["巴马瑶山香猪合作社"].cold_chain
     expect(page.get_by_text(order.number).first).to_be_visible()
@@ -110,6 +121,10 @@ def test_order_from_three_cooperatives(page, journey):
         expect(page.get_by_text(title).first).to_be_visible()
         for other_title, other_name in others:
             assert other_title not in page.content() and other_name not in page.content()
+        # The delivery address reads as a courier label: a Shenzhen one, never Macau.
+        label = page.locator(".delivery-label address")
+        expect(label).to_have_text(f"{LABEL_CONTACT}{LABEL_WHERE}邮编 518057")
+        assert "澳门" not in page.content()
         methods = page.locator("#id_shipping_method option:not([value=''])").all_inner_texts()
         if fulfilment.cold_chain:
             assert methods == ["冷链物流"], methods  # frozen goods: cold chain only

@@ -13,16 +13,30 @@ from tests.factories import CooperativeFactory, UserFactory, make_product
 Order = get_model("order", "Order")
 Country = get_model("address", "Country")
 
+#: A delivery address as stored on Oscar's fields (see core.addresses) …
 ADDRESS = {
     "first_name": "李明",
     "last_name": "",
     "line1": "天河路 100 号 市一中食堂",
+    "line3": "天河区",
     "line4": "广州市",
     "state": "广东省",
     "postcode": "510000",
     "country": "CN",
     "phone_number": "+8613800138000",
 }
+#: … and as the buyer enters it in the checkout's address form.
+ADDRESS_FORM = {
+    "first_name": "李明",
+    "phone_number": "138 0013 8000",
+    "province": "44",
+    "city": "4401",
+    "district": "440106",
+    "line1": "天河路 100 号 市一中食堂",
+    "postcode": "510000",
+}
+#: The places we deliver to (the data migration's rows; a transactional test flushes them).
+COUNTRIES = [("CN", "CHN", "中国", "China"), ("HK", "HKG", "中国香港", "Hong Kong"), ("MO", "MAC", "中国澳门", "Macao")]
 
 
 def ensure_checkout_data() -> None:
@@ -42,10 +56,11 @@ def ensure_checkout_data() -> None:
             "position": 2,
         },
     )
-    Country.objects.get_or_create(
-        iso_3166_1_a2="CN",
-        defaults={"iso_3166_1_a3": "CHN", "printable_name": "中国", "name": "China", "is_shipping_country": True},
-    )
+    for code, code3, printable, name in COUNTRIES:
+        Country.objects.get_or_create(
+            iso_3166_1_a2=code,
+            defaults={"iso_3166_1_a3": code3, "printable_name": printable, "name": name, "is_shipping_country": True},
+        )
 
 
 def add_to_basket(client, product, quantity: int = 1):
@@ -54,7 +69,7 @@ def add_to_basket(client, product, quantity: int = 1):
 
 def start_checkout(client) -> int:
     """Address and shipping steps; returns the basket id the preview page names."""
-    response = client.post(reverse("checkout:shipping-address"), ADDRESS)
+    response = client.post(reverse("checkout:shipping-address"), ADDRESS_FORM)
     assert response.status_code == 302, response.content.decode()[:2000]
     client.get(reverse("checkout:shipping-method"), follow=True)  # one method: chosen for the buyer
     response = client.get(reverse("checkout:preview"))

@@ -336,7 +336,7 @@ def test_the_csv_export_has_a_bom_chinese_names_and_the_filtered_rows(market):
     assert re.match(r'attachment; filename="fulfilments-\d{8}-\d{4}\.csv"', response["Content-Disposition"])
     assert response.content.startswith(b"\xef\xbb\xbf")  # Excel then reads UTF-8
     header, *rows = export_rows(response)
-    assert len(header) == 13
+    assert len(header) == 17  # … and the delivery address: recipient, phone, address, postcode
     assert sorted(row[0] for row in rows) == sorted([market["second"].number, market["third"].number])
     by_order = {row[0]: row for row in rows}
     canteen = by_order[market["second"].number]
@@ -365,7 +365,7 @@ def test_the_xlsx_export_opens_with_the_filtered_rows(market):
     assert response["Content-Disposition"].endswith('.xlsx"')
     sheet = load_workbook(io.BytesIO(response.content)).active
     header, *rows = list(sheet.iter_rows(values_only=True))
-    assert len(header) == 13
+    assert len(header) == 17  # … and the delivery address: recipient, phone, address, postcode
     assert sorted((row[0], row[2]) for row in rows) == sorted(
         [
             (market["first"].number, "巴马瑶山香猪合作社"),

@@ -1,0 +1,32 @@
+"""Reads for checkout: a buyer's delivery addresses (地址簿)."""
+
+from oscar.core.loading import get_model
+
+UserAddress = get_model("address", "UserAddress")
+
+
+def delivery_addresses_for(*, user):
+    """The user's addresses we deliver to, the default one first, then the most used."""
+    if not user.is_authenticated:
+        return UserAddress.objects.none()
+    return (
+        UserAddress.objects.filter(user=user, country__is_shipping_country=True)
+        .select_related("country")
+        .order_by("-is_default_for_shipping", "-num_orders_as_shipping_address", "-pk")
+    )
+
+
+def user_address_for(*, user, pk):
+    """One of the user's own addresses, or None (another's, or no such address)."""
+    if not user.is_authenticated or not str(pk).isdigit():
+        return None
+    return UserAddress.objects.filter(user=user, pk=int(pk)).first()
+
+
+def address_book_for(*, user):
+    """Every address of the user's address book, the default one first."""
+    return (
+        UserAddress.objects.filter(user=user)
+        .select_related("country")
+        .order_by("-is_default_for_shipping", "-num_orders_as_shipping_address", "-pk")
+    )
