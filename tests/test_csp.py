@@ -74,3 +74,18 @@ def test_nothing_is_loaded_from_another_origin_in_the_admin(client):
 def test_a_page_outside_the_admin_that_only_looks_like_it_keeps_the_strict_policy(client):
     response = client.get("/shop/catalogue/?next=/admin/")
     assert "'unsafe-inline'" not in script_src(response)
+
+
+def test_no_template_of_ours_carries_an_inline_event_handler():
+    """Browsers refuse (and report) `onclick=` and its kind as soon as they parse it under this policy."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    handler = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
+    offenders = [
+        str(path.relative_to(root))
+        for folder in ("core", "marketplace", "partners", "products", "cms", "labor")
+        for path in (root / folder).rglob("*.html")
+        if handler.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

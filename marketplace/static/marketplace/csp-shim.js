@@ -1,22 +1,23 @@
 /*
- * The Content-Security-Policy refuses inline event handlers. A few of Oscar's templates still
- * carry them (a "cancel" link going back, "print this page", closing a dashboard pop-up, the
- * mini basket's button): this file gives those elements the same behaviour as listeners and
- * drops the attributes, so nothing is refused and nothing stops working.
+ * The Content-Security-Policy refuses inline event handlers. Links that go back, print or close
+ * a pop-up say so with `data-action="back|print|close"` (our copies of Oscar's templates), and
+ * this file gives them that behaviour. Oscar templates we have not copied may still carry an
+ * `onclick` of the same kinds (a "cancel" link, a dashboard pop-up, the mini basket's button): the
+ * browser refuses the attribute, and the same behaviour is attached here instead.
  */
 (function () {
     "use strict";
 
-    function actionFor(code) {
-        if (/history\.(go\(-1\)|back\(\))/.test(code)) {
-            return function () { window.history.back(); };
-        }
-        if (/window\.print\(\)/.test(code)) {
-            return function () { window.print(); };
-        }
-        if (/window\.close\(\)/.test(code)) {
-            return function () { window.close(); };
-        }
+    var ACTIONS = {
+        back: function () { window.history.back(); },
+        print: function () { window.print(); },
+        close: function () { window.close(); }
+    };
+
+    function actionFromHandler(code) {
+        if (/history\.(go\(-1\)|back\(\))/.test(code)) { return ACTIONS.back; }
+        if (/window\.print\(\)/.test(code)) { return ACTIONS.print; }
+        if (/window\.close\(\)/.test(code)) { return ACTIONS.close; }
         var target = /location\.href\s*=\s*'([^']+)'/.exec(code);
         if (target) {
             var url = target[1];
@@ -25,20 +26,25 @@
         return null;
     }
 
+    function attach(element, action) {
+        element.addEventListener("click", function (event) {
+            event.preventDefault();
+            action();
+        });
+    }
+
     function adopt(root) {
-        var elements = root.querySelectorAll("[onclick]");
-        for (var i = 0; i < elements.length; i++) {
-            var element = elements[i];
-            var action = actionFor(element.getAttribute("onclick") || "");
-            element.removeAttribute("onclick");
-            if (action) {
-                element.addEventListener("click", function (run) {
-                    return function (event) {
-                        event.preventDefault();
-                        run();
-                    };
-                }(action));
-            }
+        var i;
+        var declared = root.querySelectorAll("[data-action]");
+        for (i = 0; i < declared.length; i++) {
+            var action = ACTIONS[declared[i].getAttribute("data-action")];
+            if (action) { attach(declared[i], action); }
+        }
+        var legacy = root.querySelectorAll("[onclick]");
+        for (i = 0; i < legacy.length; i++) {
+            var handler = actionFromHandler(legacy[i].getAttribute("onclick") || "");
+            legacy[i].removeAttribute("onclick");
+            if (handler) { attach(legacy[i], handler); }
         }
     }
 
