@@ -5,7 +5,6 @@ buyers accept, evaluate or cancel from their order page; platform staff see ever
 filter, export, cancel and record returns; settlement statements for both.
 """
 
-import csv
 import io
 
 from django.contrib import messages
@@ -17,9 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
+from core.spreadsheets import append_row, csv_writer
 from marketplace.fulfilment import selectors, services
 from marketplace.fulfilment.forms import (
     EvaluateForm,
@@ -96,20 +98,22 @@ class FulfilmentListView(CooperativeAccessMixin, View):
         )
 
 
+# Column headings of the fulfilment export; short words take a context, as "Status" or
+# "Total" mean something else elsewhere in the catalogue.
 EXPORT_HEADERS = [
-    "order",
-    "placed",
-    "cooperative",
-    "county",
-    "buyer_type",
-    "status",
-    "goods",
-    "shipping",
-    "total",
-    "ship_by",
-    "carrier",
-    "tracking_number",
-    "accepted",
+    pgettext_lazy("fulfilment export", "Order"),
+    pgettext_lazy("fulfilment export", "Placed"),
+    pgettext_lazy("fulfilment export", "Cooperative"),
+    pgettext_lazy("fulfilment export", "County"),
+    pgettext_lazy("fulfilment export", "Buyer type"),
+    pgettext_lazy("fulfilment export", "Status"),
+    pgettext_lazy("fulfilment export", "Goods"),
+    pgettext_lazy("fulfilment export", "Shipping"),
+    pgettext_lazy("fulfilment export", "Total"),
+    pgettext_lazy("fulfilment export", "Ship by"),
+    pgettext_lazy("fulfilment export", "Carrier"),
+    pgettext_lazy("fulfilment export", "Tracking number"),
+    pgettext_lazy("fulfilment export", "Accepted"),
 ]
 
 
@@ -133,23 +137,26 @@ def _export_rows(queryset, staff: bool):
 
 
 def export_fulfilments(queryset, kind: str, *, staff: bool) -> HttpResponse:
-    """The filtered fulfilments as CSV (UTF-8 with BOM, so Excel shows Chinese) or XLSX."""
-    headers = [_(header.replace("_", " ").capitalize()) for header in EXPORT_HEADERS]
+    """The filtered fulfilments as CSV (UTF-8 with BOM, so Excel shows Chinese) or XLSX.
+
+    Cells go through ``core.spreadsheets``: what cooperatives and buyers typed (a carrier, a
+    tracking number) cannot run as a formula; amounts stay numbers.
+    """
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if kind == "csv":
         buffer = io.StringIO()
         buffer.write("\ufeff")
-        writer = csv.writer(buffer)
-        writer.writerow(headers)
+        writer = csv_writer(buffer)
+        writer.writerow(EXPORT_HEADERS)
         writer.writerows(_export_rows(queryset, staff))
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="fulfilments-{stamp}.csv"'
         return response
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("fulfilments")
-    sheet.append(headers)
+    append_row(sheet, EXPORT_HEADERS, font=Font(bold=True))
     for row in _export_rows(queryset, staff):
-        sheet.append(row)
+        append_row(sheet, row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
@@ -285,7 +292,7 @@ class StatementListView(StatementAccessMixin, View):
         page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
         context = {
             "page_obj": page,
-            "statements": page.object_list,
+            "statements": selectors.statements_with_figures(page.object_list),
             "paid_form": MarkPaidForm(),
             "preparing": any(s.status == StatementStatus.GENERATING for s in page.object_list),
         }
