@@ -8,7 +8,8 @@ starts with ``=`` as a live formula. Following OWASP's advice, such text is pref
 single quote, which makes it plain text. Numbers, including negative amounts, stay numbers and
 dates stay dates: only text is touched.
 
-Every export goes through ``csv_writer`` or ``append_row``; ``safe_cell`` is the rule.
+Every export goes through ``csv_writer`` or ``append_row`` (Oscar's dashboard CSVs through
+``SafeUnicodeCSVWriter``); ``safe_cell`` is the rule.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from oscar.core.compat import UnicodeCSVWriter
 
 # Characters that make a spreadsheet read a cell as a formula, with their full-width forms
 # (a Chinese input method types ＝ ＋ － ＠, which some spreadsheets fold to ASCII).
@@ -65,6 +67,13 @@ class SafeCsvWriter:
 def csv_writer(file, **kwargs) -> SafeCsvWriter:
     """A CSV writer for exports (same arguments as ``csv.writer``)."""
     return SafeCsvWriter(file, **kwargs)
+
+
+class SafeUnicodeCSVWriter(UnicodeCSVWriter):
+    """Oscar's CSV writer (dashboard order list, reports) with every cell through ``safe_cell``."""
+
+    def writerow(self, row):
+        super().writerow(safe_row(row))
 
 
 def _xlsx_value(value: Any) -> Any:

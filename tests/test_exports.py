@@ -203,3 +203,42 @@ def test_the_import_template_is_text_only():
 
 def csv_rows_of(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+@pytest.fixture
+def order_of_a_formula_buyer():
+    """An order by a buyer whose name and e-mail address start like formulas (both valid input)."""
+    from tests.factories import make_product
+    from tests.fulfilment.builders import place_order
+    from tests.fulfilment.helpers import buyer
+
+    customer = buyer(email="=1+1@school.example.cn", first_name="@SUM(A1)", last_name="")
+    order = place_order(customer, [(make_product(price="88.00", with_image=False), 1)])
+    superuser = UserFactory(email="root@platform.example.cn", is_staff=True, is_superuser=True)
+    return {"order": order, "browser": logged_in(superuser)}
+
+
+@pytest.mark.django_db
+def test_oscars_order_list_csv_keeps_a_buyers_address_as_text(order_of_a_formula_buyer):
+    response = order_of_a_formula_buyer["browser"].get(reverse("dashboard:order-list"), {"response_format": "csv"})
+
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    header, *rows = csv_rows(response)
+    by_header = dict(zip(header, rows[0], strict=True))
+    assert rows[0][0] == order_of_a_formula_buyer["order"].number
+    assert "'=1+1@school.example.cn" in by_header.values()
+    assert not [cell for row in rows for cell in row if cell and cell[0] in "=+-@"]
+
+
+@pytest.mark.django_db
+def test_oscars_order_report_csv_keeps_a_buyers_name_and_address_as_text(order_of_a_formula_buyer):
+    today = timezone.localdate().isoformat()
+    response = order_of_a_formula_buyer["browser"].get(
+        reverse("dashboard:reports-index"),
+        {"report_type": "order_report", "date_from": today, "date_to": today, "download": "true"},
+    )
+
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    _header, row = csv_rows(response)
+    assert row[0] == order_of_a_formula_buyer["order"].number
+    assert row[1:3] == ["'@SUM(A1)", "'=1+1@school.example.cn"]
