@@ -5,7 +5,6 @@ says who may see what. A full mobile number leaves the server only in the respon
 "show number" POST by the post's employer or platform staff, and each time is logged.
 """
 
-import csv
 import io
 
 from django.conf import settings
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.spreadsheets import csv_writer
 from labor import selectors, services
 from labor.forms import ApplicationFilterForm, ApplyForm, LookupForm, OutcomeForm
 from labor.models import ApplicationStatus, JobApplication
@@ -260,8 +260,8 @@ def _export_csv(applications) -> HttpResponse:
     """The filtered applications as CSV (UTF-8 with BOM, so Excel shows Chinese); numbers masked."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow([str(header) for header in EXPORT_HEADERS])
+    writer = csv_writer(buffer)  # names typed by job seekers cannot run as formulas
+    writer.writerow(EXPORT_HEADERS)
     for application in applications.iterator(chunk_size=500):
         writer.writerow(
             [

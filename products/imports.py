@@ -35,6 +35,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from core.spreadsheets import append_row, csv_writer
 from marketplace.uploads import validate_image
 from partners.models import AssistanceLevel
 from products.models import StorageType
@@ -243,7 +244,7 @@ def template_rows() -> list[list[str]]:
 def template_csv() -> bytes:
     """The template as CSV, UTF-8 with a byte-order mark so that Excel shows the Chinese."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(template_rows())
+    csv_writer(buffer).writerows(template_rows())
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -256,7 +257,7 @@ def template_xlsx() -> bytes:
     sheet = workbook.active
     sheet.title = "商品"
     for row in template_rows():
-        sheet.append(row)
+        append_row(sheet, row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, column in enumerate(COLUMNS, start=1):

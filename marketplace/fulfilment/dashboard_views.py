@@ -1,4 +1,6 @@
-"""Oscar's dashboard home for cooperatives: revenue from their own fulfilments, not whole orders."""
+"""Oscar's dashboard views as we serve them: the home page counts a cooperative's revenue from
+its own fulfilments, not whole orders; the order list and reports export CSV whose cells
+cannot run as formulas (a guest's e-mail address or a delivery name is typed by the buyer)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -6,8 +8,14 @@ from decimal import Decimal
 from django.db.models import Avg, Sum
 from django.utils.timezone import now
 from oscar.apps.dashboard import views as dashboard_views
+from oscar.core.loading import get_class
 
+from core.spreadsheets import SafeUnicodeCSVWriter, safe_cell
 from marketplace.fulfilment.models import Fulfilment
+
+OscarOrderListView = get_class("dashboard.orders.views", "OrderListView")
+OscarReportsIndexView = get_class("dashboard.reports.views", "IndexView")
+ReportCSVFormatter = get_class("dashboard.reports.reports", "ReportCSVFormatter")
 
 
 class IndexView(dashboard_views.IndexView):
@@ -29,3 +37,20 @@ class IndexView(dashboard_views.IndexView):
             average_order_costs=last_day.aggregate(average=Avg("goods_total"))["average"] or zero,
         )
         return stats
+
+
+class OrderListView(OscarOrderListView):
+    def get_row_values(self, order):
+        return {column: safe_cell(value) for column, value in super().get_row_values(order).items()}
+
+
+def _safe_report_writer(file_handle, **kwargs):
+    return SafeUnicodeCSVWriter(open_file=file_handle, **kwargs)
+
+
+class ReportsIndexView(OscarReportsIndexView):
+    def _get_generator(self, form):
+        generator = super()._get_generator(form)
+        if isinstance(generator.formatter, ReportCSVFormatter):
+            generator.formatter.get_csv_writer = _safe_report_writer
+        return generator

@@ -7,12 +7,15 @@ font file (the reader supplies the glyphs).
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from oscar.templatetags.currency_filters import currency
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -21,59 +24,79 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.spreadsheets import append_row
+from marketplace.fulfilment import selectors
+
 PDF_FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
 
 
+def money(value: Decimal) -> str:
+    """An amount as the shop shows it (¥1,359.40, -¥264.00): the one way the PDF prints money."""
+    return currency(value, "CNY")
+
+
+# Short headings mean other things elsewhere ("Kind" is a cooperative's legal form, "Status"
+# an order's): each carries the context of the statement.
 def _headers() -> list[str]:
-    return [_("Date"), _("Order"), _("Kind"), _("Goods"), _("Shipping"), _("Amount")]
+    return [
+        pgettext("settlement statement", "Date"),
+        pgettext("settlement statement", "Order"),
+        pgettext("settlement statement", "Status"),
+        pgettext("settlement statement", "Goods"),
+        pgettext("settlement statement", "Shipping"),
+        pgettext("settlement statement", "Amount"),
+    ]
 
 
 def _rows(statement) -> list[list]:
     return [
         [line.day, line.fulfilment.order.number, line.get_kind_display(), line.goods, line.shipping, line.amount]
-        for line in statement.lines.select_related("fulfilment__order").order_by("day", "pk")
+        for line in selectors.statement_lines(statement)
     ]
 
 
 def _summary(statement) -> list[tuple[str, object]]:
+    figures = selectors.statement_figures(statement)
     return [
         (_("Cooperative"), statement.partner.name),
         (_("Unified social credit code"), statement.partner.credit_code or "—"),
-        (_("Month"), statement.period.strftime("%Y-%m")),
-        (_("Accepted fulfilments"), statement.sales_count),
-        (_("Goods"), statement.goods_total),
-        (_("Shipping"), statement.shipping_total),
-        (_("Returns"), statement.returns_count),
-        (_("Returned"), statement.returns_total),
-        (_("Amount due"), statement.amount_due),
+        (pgettext("settlement statement", "Month"), statement.period.strftime("%Y-%m")),
+        (pgettext("settlement statement", "Accepted fulfilments"), figures.accepted_count),
+        (pgettext("settlement statement", "Goods"), figures.goods),
+        (pgettext("settlement statement", "Shipping"), figures.shipping),
+        (pgettext("settlement statement", "Accepted total"), figures.accepted_total),
+        (pgettext("settlement statement", "Returns"), figures.returns_count),
+        (pgettext("settlement statement", "Returned amount"), figures.returns_total),
+        (pgettext("settlement statement", "Amount due"), figures.amount_due),
     ]
 
 
 def statement_xlsx(statement) -> bytes:
+    """Amounts are numbers (exact, shown in yuan), text cannot run as a formula (core.spreadsheets)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = statement.period.strftime("%Y-%m")
-    bold = Font(bold=True)
-    sheet.append([_("Settlement statement")])
-    sheet["A1"].font = Font(bold=True, size=14)
+    append_row(sheet, [_("Settlement statement")], font=Font(bold=True, size=14))
     for label, value in _summary(statement):
-        sheet.append([label, value])
+        append_row(sheet, [label, value])
     sheet.append([])
-    sheet.append(_headers())
-    for cell in sheet[sheet.max_row]:
-        cell.font = bold
+    append_row(sheet, _headers(), font=Font(bold=True))
     for row in _rows(statement):
-        sheet.append(row)
-    for row in sheet.iter_rows(min_row=1):
-        for cell in row:
-            if hasattr(cell.value, "as_tuple"):  # Decimal: shown as money, stored exactly
-                cell.number_format = "#,##0.00"
-    for column, width in zip("ABCDEF", (14, 16, 10, 14, 12, 14), strict=True):
+        append_row(sheet, row)
+    for column, width in zip("ABCDEF", (16, 20, 10, 14, 12, 14), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _pdf_text(value) -> str:
+    if isinstance(value, Decimal):
+        return money(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 def statement_pdf(statement) -> bytes:
@@ -89,9 +112,9 @@ def statement_pdf(statement) -> bytes:
     )
     title = ParagraphStyle("title", fontName=PDF_FONT, fontSize=16, leading=22)
     body = ParagraphStyle("body", fontName=PDF_FONT, fontSize=10, leading=14)
-    summary = Table([[label, str(value)] for label, value in _summary(statement)], hAlign="LEFT")
+    summary = Table([[label, _pdf_text(value)] for label, value in _summary(statement)], hAlign="LEFT")
     summary.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), PDF_FONT), ("FONTSIZE", (0, 0), (-1, -1), 10)]))
-    rows = [_headers()] + [[str(cell) for cell in row] for row in _rows(statement)]
+    rows = [_headers()] + [[_pdf_text(cell) for cell in row] for row in _rows(statement)]
     lines = Table(rows, repeatRows=1, hAlign="LEFT")
     lines.setStyle(
         TableStyle(

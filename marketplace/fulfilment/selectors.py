@@ -17,6 +17,7 @@ from marketplace.fulfilment.models import (
     FulfilmentStatus,
     SettlementStatement,
     ShippingMethod,
+    StatementLine,
 )
 
 Line = get_model("order", "Line")
@@ -197,6 +198,48 @@ def statements_for_user(user) -> QuerySet[SettlementStatement]:
     if user.is_staff:
         return queryset
     return queryset.filter(partner__users=user)
+
+
+@dataclass(frozen=True)
+class StatementFigures:
+    """The amounts a statement shows, in yuan, computed once for the page, the XLSX and the PDF.
+
+    Templates only format these (Oscar's ``currency`` filter): Django's ``|add:`` turns
+    Decimals into integers and dropped the cents of the accepted total.
+    """
+
+    accepted_count: int
+    goods: Decimal
+    shipping: Decimal
+    accepted_total: Decimal
+    returns_count: int
+    returns_total: Decimal
+    amount_due: Decimal
+
+
+def statement_figures(statement: SettlementStatement) -> StatementFigures:
+    return StatementFigures(
+        accepted_count=statement.sales_count,
+        goods=statement.goods_total,
+        shipping=statement.shipping_total,
+        accepted_total=statement.goods_total + statement.shipping_total,
+        returns_count=statement.returns_count,
+        returns_total=statement.returns_total,
+        amount_due=statement.amount_due,
+    )
+
+
+def statements_with_figures(statements) -> list[SettlementStatement]:
+    """The statements, each with its ``figures`` (``StatementFigures``) for display."""
+    statements = list(statements)
+    for statement in statements:
+        statement.figures = statement_figures(statement)
+    return statements
+
+
+def statement_lines(statement: SettlementStatement) -> QuerySet[StatementLine]:
+    """A statement's lines in date order, with the order number each names."""
+    return statement.lines.select_related("fulfilment__order").order_by("day", "pk")
 
 
 def partners_with_sales(period: datetime.date) -> QuerySet:

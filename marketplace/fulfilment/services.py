@@ -44,7 +44,9 @@ def _enqueue_email(fulfilment_id: int, kind: str) -> None:
 
 
 def _locked(fulfilment: Fulfilment) -> Fulfilment:
-    return Fulfilment.objects.select_for_update().select_related("order", "partner").get(pk=fulfilment.pk)
+    # Only the fulfilment's row: locking the joined cooperative row too would block (and
+    # could deadlock with) a checkout inserting another order of that cooperative.
+    return Fulfilment.objects.select_for_update(of=("self",)).select_related("order", "partner").get(pk=fulfilment.pk)
 
 
 def _require_state(fulfilment: Fulfilment, allowed: set[str], message: str) -> None:
@@ -89,8 +91,20 @@ def _record(fulfilment: Fulfilment, action: str, actor=None, note: str = "") -> 
     )
 
 
+def _lock_order(order_id: int) -> None:
+    """Hold the order's row until the transaction ends. ``FOR NO KEY UPDATE``: rows that
+    refer to the order (its notes, payment events) can still be written meanwhile."""
+    list(Order.objects.select_for_update(no_key=True).filter(pk=order_id).values_list("pk", flat=True))
+
+
 def order_status_sync(*, order_id: int) -> str:
-    """The order's status follows its fulfilments: placed → in progress → completed or cancelled."""
+    """The order's status follows its fulfilments: placed → in progress → completed or cancelled.
+
+    Call inside the step's transaction. The order row is locked before the statuses are read,
+    so that two parts finishing at the same moment are counted one after the other: unlocked,
+    each step saw the other part unfinished and left a completed order "in progress".
+    """
+    _lock_order(order_id)
     statuses = set(Fulfilment.objects.filter(order_id=order_id).values_list("status", flat=True))
     if not statuses:
         return ""
@@ -355,7 +369,10 @@ def statement_generate(*, statement_id: int) -> SettlementStatement | None:
 
     with transaction.atomic():
         statement = (
-            SettlementStatement.objects.select_for_update().select_related("partner").filter(pk=statement_id).first()
+            SettlementStatement.objects.select_for_update(of=("self",))
+            .select_related("partner")
+            .filter(pk=statement_id)
+            .first()
         )
         if statement is None or statement.status == StatementStatus.PAID:
             return statement

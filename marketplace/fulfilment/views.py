@@ -5,7 +5,6 @@ buyers accept, evaluate or cancel from their order page; platform staff see ever
 filter, export, cancel and record returns; settlement statements for both.
 """
 
-import csv
 import io
 
 from django.contrib import messages
@@ -20,8 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from core.addresses import address_label
+from core.spreadsheets import append_row, csv_writer
 from marketplace.fulfilment import selectors, services
 from marketplace.fulfilment.forms import (
     EvaluateForm,
@@ -98,20 +99,22 @@ class FulfilmentListView(CooperativeAccessMixin, View):
         )
 
 
+# Column headings of the fulfilment export; short words take a context, as "Status" or
+# "Total" mean something else elsewhere in the catalogue.
 EXPORT_HEADERS = [
-    "order",
-    "placed",
-    "cooperative",
-    "county",
-    "buyer_type",
-    "status",
-    "goods",
-    "shipping",
-    "total",
-    "ship_by",
-    "carrier",
-    "tracking_number",
-    "accepted",
+    pgettext_lazy("fulfilment export", "Order"),
+    pgettext_lazy("fulfilment export", "Placed"),
+    pgettext_lazy("fulfilment export", "Cooperative"),
+    pgettext_lazy("fulfilment export", "County"),
+    pgettext_lazy("fulfilment export", "Buyer type"),
+    pgettext_lazy("fulfilment export", "Status"),
+    pgettext_lazy("fulfilment export", "Goods"),
+    pgettext_lazy("fulfilment export", "Shipping"),
+    pgettext_lazy("fulfilment export", "Total"),
+    pgettext_lazy("fulfilment export", "Ship by"),
+    pgettext_lazy("fulfilment export", "Carrier"),
+    pgettext_lazy("fulfilment export", "Tracking number"),
+    pgettext_lazy("fulfilment export", "Accepted"),
 ]
 #: The delivery address, as the courier label reads it (core.addresses.address_label).
 ADDRESS_HEADERS = [
@@ -148,15 +151,17 @@ def _export_rows(queryset, staff: bool):
 
 
 def export_fulfilments(queryset, kind: str, *, staff: bool) -> HttpResponse:
-    """The filtered fulfilments as CSV (UTF-8 with BOM, so Excel shows Chinese) or XLSX."""
-    headers = [_(header.replace("_", " ").capitalize()) for header in EXPORT_HEADERS] + [
-        str(header) for header in ADDRESS_HEADERS
-    ]
+    """The filtered fulfilments as CSV (UTF-8 with BOM, so Excel shows Chinese) or XLSX.
+
+    Cells go through ``core.spreadsheets``: what cooperatives and buyers typed (a carrier, a
+    tracking number, a delivery address) cannot run as a formula; amounts stay numbers.
+    """
+    headers = [*EXPORT_HEADERS, *ADDRESS_HEADERS]
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if kind == "csv":
         buffer = io.StringIO()
         buffer.write("\ufeff")
-        writer = csv.writer(buffer)
+        writer = csv_writer(buffer)
         writer.writerow(headers)
         writer.writerows(_export_rows(queryset, staff))
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -164,9 +169,9 @@ def export_fulfilments(queryset, kind: str, *, staff: bool) -> HttpResponse:
         return response
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("fulfilments")
-    sheet.append(headers)
+    append_row(sheet, headers, font=Font(bold=True))
     for row in _export_rows(queryset, staff):
-        sheet.append(row)
+        append_row(sheet, row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
@@ -302,7 +307,7 @@ class StatementListView(StatementAccessMixin, View):
         page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
         context = {
             "page_obj": page,
-            "statements": page.object_list,
+            "statements": selectors.statements_with_figures(page.object_list),
             "paid_form": MarkPaidForm(),
             "preparing": any(s.status == StatementStatus.GENERATING for s in page.object_list),
         }

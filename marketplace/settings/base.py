@@ -78,7 +78,7 @@ OSCAR_APPS = [
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
     "marketplace.fulfilment.order_dashboard.DashboardConfig",
-    "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
+    "marketplace.fulfilment.order_dashboard.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "marketplace.fulfilment.order_dashboard.OrdersDashboardConfig",
     "products.dashboard.apps.CatalogueDashboardConfig",
