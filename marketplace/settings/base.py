@@ -171,6 +171,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://marketplace")
 _SHARED_CACHE = "locmem" not in CACHES["default"]["BACKEND"].lower()
 SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if _SHARED_CACHE else "db")
 
+# --------------------------------------------------------------------------- accounts, logins, client addresses
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "oscar.apps.customer.auth_backends.EmailBackend",
@@ -184,6 +185,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "customer:login"
 LOGIN_REDIRECT_URL = "customer:summary"
+
+# The client's address (core.http.client_ip). Unset, REMOTE_ADDR is the client. Behind our own
+# reverse proxies: the header they write (request.META name) and how many of them stand in front
+# of the application; the address that many entries from the right of the header is the client's.
+# One nginx with `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;`:
+# TRUSTED_PROXY_HEADER=HTTP_X_FORWARDED_FOR, TRUSTED_PROXY_COUNT=1.
+TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if TRUSTED_PROXY_HEADER else 0)
 
 # --------------------------------------------------------------------------- i18n
 LANGUAGE_CODE = "zh-hans"
