@@ -1,8 +1,8 @@
 """Rate limits of job applications behind the proxy: who shares a budget, and what uses it up."""
 
 import pytest
-
 from django.core.cache.backends.locmem import LocMemCache
+
 from labor.models import JobApplication
 
 pytestmark = pytest.mark.django_db
