@@ -1,5 +1,6 @@
 """Account forms: the admin's user forms, registration, and the checkout's sign-in step."""
 
+from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
@@ -40,6 +41,17 @@ class RegistrationForm(EmailUserCreationForm):
 
     def clean_email(self) -> str:
         return normalise_email(self.cleaned_data["email"])
+
+    def _post_clean(self) -> None:
+        """Password rules checked against the address typed, their errors next to the password
+        and its rules (Oscar puts them under the confirmation field)."""
+        forms.ModelForm._post_clean(self)
+        password = self.cleaned_data.get("password1")
+        if password:
+            try:
+                password_validation.validate_password(password, self.instance)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
 
     def validate_unique(self) -> None:
         """No uniqueness error: it would say that the address is registered."""
