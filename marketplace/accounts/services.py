@@ -40,13 +40,14 @@ def registration_request(*, email: str, password: str, next_url: str = "", langu
     PendingRegistration.objects.filter(requested_at__lt=now - confirmation_period()).delete()
     if not _mail_allowed(address):
         return
+    hashed = make_password(password)  # for either answer: the time taken must not tell them apart
     user = User.objects.filter(email__iexact=address).order_by("pk").first()
     if user is not None:
         user_id, attempt = user.pk, str(now.timestamp())
         transaction.on_commit(lambda: send_registration_exists_task.delay(user_id, attempt))
         return
     values = {
-        "password": make_password(password),
+        "password": hashed,
         "next_url": next_url[:500],
         "language": language,
         "requested_at": now,

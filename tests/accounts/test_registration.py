@@ -148,3 +148,13 @@ def test_the_demo_password_is_long_enough(client, django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         response = register(client, "newcomer@example.cn", "demo-pass-2026")
     assert response.status_code == 302 and len(mail.outbox) == 1
+
+
+def test_both_answers_cost_one_password_hash(buyer_user, monkeypatch):
+    from marketplace.accounts import services
+
+    hashed = []
+    monkeypatch.setattr(services, "make_password", lambda password: hashed.append(password) or "md5$x$y")
+    for email in (buyer_user.email, "newcomer@example.cn"):
+        register(Client(), email)
+    assert hashed == [NEW_PASSWORD, NEW_PASSWORD]  # the existing address is not answered faster
