@@ -95,7 +95,7 @@ def prepare(buyers: int) -> dict:
         Basket.open.filter(owner=user).delete()
         session = session_store()
         session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "marketplace.accounts.backends.EmailBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         sessions.append(session.session_key)

@@ -1,16 +1,18 @@
-"""Django admin of job applications for platform staff: read-only, numbers masked.
+"""Django admin of job applications for platform staff: read-only, names and numbers masked.
 
 A full number is shown only through the "show number" button of /labor/applications/, which
-logs the access; the admin never displays it, and changes go through the services.
+logs the access; the admin never displays it, never filters or searches on it (so it cannot be
+guessed digit by digit either), and changes go through the services.
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.personal_data import PersonalDataAdmin, mask_name
 from labor.models import JobApplication, PhoneAccess
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(PersonalDataAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -23,10 +25,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(JobApplication)
 class JobApplicationAdmin(ReadOnlyAdmin):
+    personal_fields = ("name", "mobile")
     list_display = (
         "reference",
         "post",
-        "name",
+        "masked_name_display",
         "masked_mobile_display",
         "home_county",
         "poverty_alleviated",
@@ -35,13 +38,13 @@ class JobApplicationAdmin(ReadOnlyAdmin):
         "anonymised_at",
     )
     list_filter = ("status", "poverty_alleviated", "home_county")
-    search_fields = ("reference", "name", "post__title")
+    search_fields = ("reference", "post__title")
     list_select_related = ("post", "home_county")
     date_hierarchy = "created_at"
     fields = (
         "reference",
         "post",
-        "name",
+        "masked_name_display",
         "masked_mobile_display",
         "home_county",
         "poverty_alleviated",
@@ -59,6 +62,10 @@ class JobApplicationAdmin(ReadOnlyAdmin):
     )
     readonly_fields = fields
 
+    @admin.display(description=_("name"))
+    def masked_name_display(self, obj: JobApplication) -> str:
+        return mask_name(obj.name)
+
     @admin.display(description=_("mobile number"))
     def masked_mobile_display(self, obj: JobApplication) -> str:
         return obj.masked_mobile
@@ -66,6 +73,7 @@ class JobApplicationAdmin(ReadOnlyAdmin):
 
 @admin.register(PhoneAccess)
 class PhoneAccessAdmin(ReadOnlyAdmin):
+    # The log itself holds no number; this admin may not reach one through its application either.
     list_display = ("accessed_at", "reference", "viewer_email", "method")
     list_filter = ("method",)
     search_fields = ("reference", "viewer_email")

@@ -10,7 +10,6 @@ import io
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.http import client_ip_for_limits, within_limit
 from core.spreadsheets import csv_writer
 from labor import selectors, services
 from labor.forms import ApplicationFilterForm, ApplyForm, LookupForm, OutcomeForm
@@ -37,22 +37,6 @@ NOT_FOUND = gettext_lazy(
 
 
 # --------------------------------------------------------------------------- helpers
-def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client says unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _within_limit(key: str, *, limit: int, window: int) -> bool:
-    """Count one attempt under ``key``; False once more than ``limit`` were made in ``window`` seconds."""
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        count = 1
-    return count <= limit
-
-
 def _add_service_errors(form: Form, error: ValidationError) -> None:
     """Put a service's ValidationError next to the form's fields (unknown fields go on top)."""
     if hasattr(error, "error_dict"):
@@ -97,16 +81,16 @@ def apply(request: HttpRequest, post_id: int) -> HttpResponse:
 
     form = ApplyForm(request.POST)
     context = {"post": post, "form": form}
-    if not _within_limit(
-        f"labor:apply:ip:{_client_ip(request)}",
-        limit=settings.LABOR_APPLY_LIMIT_PER_IP,
-        window=settings.LABOR_APPLY_WINDOW_SECONDS,
-    ):
-        return render(request, "labor/apply.html", {**context, "rate_limited": True}, status=429)
     if not form.is_valid():
         return render(request, "labor/apply.html", context, status=400)
     data = form.cleaned_data
-    if not _within_limit(
+    # Only a valid application counts: a mistyped number costs the address (a whole carrier's
+    # CGNAT address, at times) nothing.
+    if not within_limit(
+        f"labor:apply:ip:{client_ip_for_limits(request)}",
+        limit=settings.LABOR_APPLY_LIMIT_PER_IP,
+        window=settings.LABOR_APPLY_WINDOW_SECONDS,
+    ) or not within_limit(
         f"labor:apply:mobile:{salted_hmac('labor:apply:mobile', data['mobile']).hexdigest()}",  # no number in cache
         limit=settings.LABOR_APPLY_LIMIT_PER_MOBILE,
         window=settings.LABOR_APPLY_WINDOW_SECONDS,
@@ -153,19 +137,20 @@ def my_lookup(request: HttpRequest) -> HttpResponse:
         form = LookupForm(initial={"reference": request.GET.get("reference", "")[:20]})
         return render(request, "labor/my_lookup.html", {"form": form})
     form = LookupForm(request.POST)
-    if not _within_limit(
-        f"labor:lookup:ip:{_client_ip(request)}",
+    if not form.is_valid():
+        return render(request, "labor/my_lookup.html", {"form": form}, status=400)
+    # Only a well-formed lookup counts: it is the kind that could guess someone's reference.
+    if not within_limit(
+        f"labor:lookup:ip:{client_ip_for_limits(request)}",
         limit=settings.LABOR_LOOKUP_LIMIT_PER_IP,
         window=settings.LABOR_LOOKUP_WINDOW_SECONDS,
     ):
         return render(
             request,
             "labor/my_lookup.html",
-            {"form": LookupForm(initial={"reference": request.POST.get("reference", "")[:20]}), "rate_limited": True},
+            {"form": LookupForm(initial={"reference": form.cleaned_data["reference"]}), "rate_limited": True},
             status=429,
         )
-    if not form.is_valid():
-        return render(request, "labor/my_lookup.html", {"form": form}, status=400)
     applications = selectors.applications_for_applicant(
         reference=form.cleaned_data["reference"], mobile=form.cleaned_data["mobile"]
     )

@@ -5,9 +5,11 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.http import require_POST
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 from wagtail.documents import urls as wagtaildocs_urls
 
 from marketplace import views
@@ -20,7 +22,12 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("django-admin/", admin.site.urls),
+    # Wagtail's logout refuses a GET but still deletes the session cookie in its answer, so a link
+    # on another site would log an editor out: a GET is turned away before Wagtail's view runs.
+    path("admin/logout/", require_POST(WagtailLogoutView.as_view())),
     path("admin/", include(wagtailadmin_urls)),
+    # Login, registration and logout of the shop, at Oscar's own paths: before Oscar's URLs.
+    path("shop/", include("marketplace.accounts.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("cooperatives/", include("partners.urls")),
     path("fulfilments/", include("marketplace.fulfilment.urls")),

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.http import client_ip_for_limits, within_limit
 from partners import selectors, services
 from partners.forms import ApplicationForm, ResubmitForm, ReviewFilterForm, ReviewNoteForm, StatusLookupForm
 from partners.models import ApplicationEvent, CooperativeApplication
@@ -59,21 +59,11 @@ def _granted_application(request: HttpRequest, reference: str) -> CooperativeApp
     return application
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client says unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _lookup_allowed(request: HttpRequest) -> bool:
     """At most LOOKUP_LIMIT lookups per address in a window, so references cannot be enumerated."""
-    key = f"partners:status-lookup:{_client_ip(request)}"
-    cache.add(key, 0, LOOKUP_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, LOOKUP_WINDOW_SECONDS)
-        count = 1
-    return count <= LOOKUP_LIMIT
+    return within_limit(
+        f"partners:status-lookup:{client_ip_for_limits(request)}", limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW_SECONDS
+    )
 
 
 def _forbidden(request: HttpRequest, message=None) -> HttpResponse:
@@ -137,6 +127,9 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
         form = StatusLookupForm(initial={"reference": request.GET.get("reference", "")[:20]})
         return render(request, "partners/status_lookup.html", {"form": form})
     form = StatusLookupForm(request.POST)
+    if not form.is_valid():
+        return render(request, "partners/status_lookup.html", {"form": form}, status=400)
+    # Only a well-formed lookup counts against the address: a typo costs nothing.
     if not _lookup_allowed(request):
         return render(
             request,
@@ -144,8 +137,6 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
             {"form": StatusLookupForm(initial=request.POST.dict()), "rate_limited": True},
             status=429,
         )
-    if not form.is_valid():
-        return render(request, "partners/status_lookup.html", {"form": form}, status=400)
     application = selectors.application_for_applicant(
         reference=form.cleaned_data["reference"], contact=form.cleaned_data["contact"]
     )

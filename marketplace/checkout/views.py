@@ -19,6 +19,7 @@ from oscar.apps.checkout import views
 from oscar.core.loading import get_model
 
 from core import regions
+from marketplace.accounts.forms import GatewayForm
 from marketplace.checkout import selectors
 from marketplace.checkout.forms import UserAddressForm
 from marketplace.checkout.mixins import PLACED_ORDERS_SESSION_KEY
@@ -141,3 +142,18 @@ class PaymentDetailsView(views.PaymentDetailsView):
             request.user.is_authenticated and order.user_id == request.user.pk
         )
         return order if mine else None
+
+
+class IndexView(views.IndexView):
+    """The checkout's first step (guest, new account or sign in).
+
+    Its sign-in goes through the login throttle like every login (django-axes needs the
+    request), and it does not tell which addresses have an account (``GatewayForm``).
+    """
+
+    form_class = GatewayForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["request"] = self.request
+        return kwargs

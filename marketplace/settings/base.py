@@ -5,6 +5,7 @@ site runs embedded: SQLite, eager Celery, local-memory cache, console e-mail and
 local media. `production.py` removes those defaults for secrets.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -38,6 +39,7 @@ DJANGO_APPS = [
     "django.contrib.flatpages",
     "django.contrib.humanize",
     "csp",
+    "axes",
 ]
 
 WAGTAIL_APPS = [
@@ -123,6 +125,8 @@ MIDDLEWARE = [
     "core.csp.PathAwareCSPMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a login refused by django-axes into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -172,19 +176,54 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://marketplace")
 _SHARED_CACHE = "locmem" not in CACHES["default"]["BACKEND"].lower()
 SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if _SHARED_CACHE else "db")
 
+# --------------------------------------------------------------------------- accounts, logins, client addresses
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: a locked-out login is refused before any password is checked. Then Oscar's
+# e-mail login, doing the same work whether or not the address has an account.
 AUTHENTICATION_BACKENDS = [
-    "oscar.apps.customer.auth_backends.EmailBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "axes.backends.AxesStandaloneBackend",
+    "marketplace.accounts.backends.EmailBackend",
 ]
+# Every password form (registration, change, reset, a new cooperative's first password) runs these.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "marketplace.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "customer:login"
 LOGIN_REDIRECT_URL = "customer:summary"
+# Registration creates the account when the link e-mailed to the address is followed, within this many days.
+ACCOUNT_CONFIRMATION_DAYS = env.int("ACCOUNT_CONFIRMATION_DAYS", default=3)
+
+# The client's address (core.http.client_ip). Unset, REMOTE_ADDR is the client. Behind our own
+# reverse proxies: the header they write (request.META name) and how many of them stand in front
+# of the application; the address that many entries from the right of the header is the client's.
+# One nginx with `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;`:
+# TRUSTED_PROXY_HEADER=HTTP_X_FORWARDED_FOR, TRUSTED_PROXY_COUNT=1.
+TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if TRUSTED_PROXY_HEADER else 0)
+
+# Login throttling (django-axes) on every login: shop, checkout, Oscar dashboard, Wagtail, Django admin.
+# After LOGIN_FAILURE_LIMIT failures for one account, or LOGIN_FAILURE_LIMIT_PER_ADDRESS from one
+# address (higher: a mobile carrier's CGNAT address is shared by many people), logins are refused
+# until LOGIN_COOLOFF_MINUTES after the last failure. Staff unlock in /django-admin/ (access attempts);
+# a password reset unlocks the account.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+AXES_HANDLER = "marketplace.accounts.throttling.LoginThrottleHandler"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "marketplace.accounts.throttling.login_username"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip_for_limits"
+AXES_LOCKOUT_CALLABLE = "marketplace.accounts.views.locked_out"
+# A successful login clears that account's failures from that address (see LoginThrottleHandler).
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not prolong it, so the time the lockout page gives holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Never store what was typed as a password (the shop's form field is login-password).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "login-password", "csrfmiddlewaretoken"]
 
 # --------------------------------------------------------------------------- i18n
 LANGUAGE_CODE = "zh-hans"

@@ -74,7 +74,11 @@ def test_approval_creates_the_cooperative_and_its_account(
         {"new_password1": "Xiangzhu-2026-bama", "new_password2": "Xiangzhu-2026-bama"},
     )
     assert response.status_code == 302
-    assert client.login(username="wei@coop.example.cn", password="Xiangzhu-2026-bama")
+    login = client.post(
+        "/shop/accounts/login/",
+        {"login-username": "wei@coop.example.cn", "login-password": "Xiangzhu-2026-bama", "login_submit": "1"},
+    )
+    assert login.status_code == 302 and client.session.get("_auth_user_id") == str(user.pk)
     dashboard = client.get("/shop/dashboard/")
     assert dashboard.status_code == 200
 
