@@ -10,6 +10,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from core.converters import database_id_urls
 from marketplace import views
 
 urlpatterns = [
@@ -21,7 +22,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
-    path("shop/", include(apps.get_app_config("oscar").urls[0])),
+    # Oscar's integer ids read as ours (core.converters): a number beyond any row is a 404, not a 500.
+    path("shop/", include(database_id_urls(apps.get_app_config("oscar").urls[0]))),
     path("cooperatives/", include("partners.urls")),
     path("fulfilments/", include("marketplace.fulfilment.urls")),
     path("labor/", include("labor.urls")),
