@@ -422,7 +422,8 @@ class Employer(index.Indexed, models.Model):
         FieldPanel("description"),
         FieldPanel("users"),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    # The id filters the chooser of an employer's account to its own (cms.selectors.employers_for_user).
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.FilterField("id")]
 
     class Meta:
         ordering = ("name",)

@@ -31,6 +31,17 @@ class DatabaseIdConverter:
         return str(int(value))
 
 
+def parse_database_id(value: str) -> int | None:
+    """``value`` as a database id (what ``<id:…>`` accepts), or None: for ids from a query string."""
+    text = str(value)
+    if not (text.isascii() and text.isdigit()):
+        return None
+    try:
+        return DatabaseIdConverter().to_python(text)
+    except ValueError:
+        return None
+
+
 def database_id_urls(patterns: list) -> list:
     """``patterns`` (and everything they include) with ``<int:…>`` read as ``<id:…>``.
 
