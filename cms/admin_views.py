@@ -1,16 +1,20 @@
-"""Wagtail's page chooser, closed where it looked past ``construct_page_chooser_queryset``.
+"""Wagtail's page chooser and explorer, closed where they looked past our page permissions.
 
-The hook filters the pages a chooser lists; two of its views also take a page id from the
-address: browsing *into* a page shows that page's title, and "chosen" answers with the title of
-any id asked for. An employer's account could read another employer's draft titles by trying
-ids. These views first pass the id through the same hook, so a page one may not choose is
-not found.
+The hook ``construct_page_chooser_queryset`` filters the pages a chooser lists, and the
+permission policy (``cms.permissions``) the pages the explorer lists; but three views also take
+a page id from the address and show that page's title whatever it is: browsing *into* a page in
+the chooser, "chosen" (the title of any id asked for), and the explorer of a page's children
+(its heading). An employer's account — whose jobs pages in three languages make the tree's root
+its explorable root — could read any draft's title by trying ids. These views first check the
+id against the same rules, so a page one may not see is not found.
 """
 
 from django.http import Http404
 from wagtail import hooks
 from wagtail.admin.views.chooser import BrowseView, ChosenMultipleView
+from wagtail.admin.viewsets.pages import page_viewset_registry
 from wagtail.models import Page
+from wagtail.permissions import policy_registry
 
 from core.converters import parse_database_id
 
@@ -43,3 +47,16 @@ class PageChosenMultipleView(ChosenMultipleView):
         request.GET = request.GET.copy()
         request.GET.setlist("id", [str(pk) for pk in allowed])
         return super().get(request)
+
+
+def page_explorer_view(view_name: str):
+    """Wagtail's explorer view ``view_name`` ("index", "index_results") for pages one may explore only."""
+    view = page_viewset_registry.as_view(view_name, parent_page_id_kwarg="parent_page_id")
+
+    def explore(request, parent_page_id: int):
+        explorable = policy_registry.get_by_type(Page).explorable_instances(request.user)
+        if not explorable.filter(pk=parent_page_id).exists():
+            raise Http404
+        return view(request, parent_page_id=parent_page_id)
+
+    return explore

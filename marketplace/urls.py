@@ -21,7 +21,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("django-admin/", admin.site.urls),
-    path("admin/", include("cms.admin_urls")),  # before Wagtail's: the page chooser's views that take an id
+    path("admin/", include("cms.admin_urls")),  # before Wagtail's: its page views that take an id
     path("admin/", include(wagtailadmin_urls)),
     # Oscar's integer ids read as ours (core.converters): a number beyond any row is a 404, not a 500.
     path("shop/", include(database_id_urls(apps.get_app_config("oscar").urls[0]))),

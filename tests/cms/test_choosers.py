@@ -8,7 +8,7 @@ its search and its pagination.
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import GroupPagePermission, Locale, Page, PageViewRestriction
 
 from cms.models import Employer, LaborPostPage, NewsPage
 from cms.services import EMPLOYER_GROUP
@@ -200,3 +200,31 @@ def test_a_live_post_of_another_employer_is_choosable_like_any_public_page(emplo
     body = _body(employer_client.get(reverse("wagtailadmin_choose_page_search") + "?q=乙厂"))
     assert OTHERS_DRAFT in body  # published now: the same title the public sees
     assert Page.objects.filter(title=OTHERS_DRAFT, live=True).exists()
+
+
+@pytest.fixture
+def jobs_in_two_languages(site_tree):
+    """As on the real site: a Traditional jobs page too, so the employers' group may add in two places
+    and Wagtail makes the tree's root their explorable root."""
+    hant, _ = Locale.objects.get_or_create(language_code="zh-hant")
+    copy = site_tree["job_index"].copy_for_translation(hant, copy_parents=True)
+    copy.save_revision().publish()
+    assert GroupPagePermission.objects.filter(page=copy, group__name=EMPLOYER_GROUP).exists()
+    return copy
+
+
+def test_exploring_a_hidden_page_by_id_tells_nothing(employer_client, pages, jobs_in_two_languages):
+    for page in (pages["others"], pages["news_draft"], pages["private"]):
+        for name in ("wagtailadmin_explore", "wagtailadmin_explore_results"):
+            response = employer_client.get(reverse(name, args=(page.pk,)))
+            assert page.title not in _body(response), (name, page.title)
+    own_jobs = employer_client.get(reverse("wagtailadmin_explore", args=(jobs_in_two_languages.pk,)))
+    assert own_jobs.status_code == 200
+
+
+def test_the_admin_page_api_searches_for_employers_without_drafts_of_others(employer_client):
+    for query in ("乙厂", "未发布", "内部", "甲厂"):
+        response = employer_client.get(reverse("wagtailadmin_api:pages:listing") + f"?search={query}")
+        assert response.status_code == 200, query
+        for title in HIDDEN:
+            assert title not in response.content.decode("unicode_escape"), (query, title)
