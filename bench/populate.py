@@ -84,8 +84,8 @@ def top_up(count: int, *, seed: int = 2026) -> None:
     from django.db import transaction
     from oscar.core.loading import get_model
 
+    from core.slugs import pinyin_slugify
     from marketplace.demo import data
-    from marketplace.slugs import pinyin_slugify
 
     Product = get_model("catalogue", "Product")
     ProductClass = get_model("catalogue", "ProductClass")

@@ -23,7 +23,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from cms.admin_forms import LaborPostPageForm
+from cms.admin_forms import LaborPostPageForm, PageForm
 from cms.blocks import RICH_TEXT_FEATURES, BodyBlock, DocumentBlock
 from cms.i18n import children_in_visitor_locale, default_language_page, locale_ids
 from cms.rich_text import sanitise_rich_text
@@ -108,6 +108,8 @@ class HomePage(Page):
     ]
     max_count = 1
 
+    base_form_class = PageForm
+
     class Meta:
         verbose_name = _("home page")
 
@@ -150,6 +152,8 @@ class StandardPage(Page):
     search_fields = Page.search_fields + [index.SearchField("intro")]
     subpage_types = ["cms.StandardPage"]
 
+    base_form_class = PageForm
+
     class Meta:
         verbose_name = _("standard page")
 
@@ -168,6 +172,8 @@ class CountyIndexPage(SingleChildTypeRoutingMixin, Page):
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.CountyPage"]
     max_count = 1
+
+    base_form_class = PageForm
 
     class Meta:
         verbose_name = _("county index page")
@@ -209,6 +215,8 @@ class CountyPage(Page):
     search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["cms.CountyIndexPage"]
     subpage_types = []
+
+    base_form_class = PageForm
 
     class Meta:
         verbose_name = _("county page")
@@ -268,6 +276,8 @@ class ProjectIndexPage(SingleChildTypeRoutingMixin, Page):
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.ProjectPage"]
     max_count = 1
+
+    base_form_class = PageForm
 
     class Meta:
         verbose_name = _("project index page")
@@ -331,6 +341,8 @@ class ProjectPage(Page):
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("guangdong_side")]
     parent_page_types = ["cms.ProjectIndexPage"]
     subpage_types = []
+
+    base_form_class = PageForm
 
     class Meta:
         verbose_name = _("cooperation project")
@@ -410,7 +422,8 @@ class Employer(index.Indexed, models.Model):
         FieldPanel("description"),
         FieldPanel("users"),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    # The id filters the chooser of an employer's account to its own (cms.selectors.employers_for_user).
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.FilterField("id")]
 
     class Meta:
         ordering = ("name",)
@@ -497,6 +510,8 @@ class LaborPostIndexPage(SingleChildTypeRoutingMixin, Page):
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.LaborPostPage"]
     max_count = 1
+
+    base_form_class = PageForm
 
     class Meta:
         verbose_name = _("labor post index page")
@@ -722,6 +737,8 @@ class CampaignIndexPage(Page):
     subpage_types = ["cms.CampaignPage"]
     max_count = 1
 
+    base_form_class = PageForm
+
     class Meta:
         verbose_name = _("campaign index page")
 
@@ -748,6 +765,8 @@ class CampaignPage(Page):
     parent_page_types = ["cms.CampaignIndexPage"]
     subpage_types = []
 
+    base_form_class = PageForm
+
     class Meta:
         verbose_name = _("campaign")
 
@@ -770,6 +789,8 @@ class NewsIndexPage(Page):
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.NewsPage"]
     max_count = 1
+
+    base_form_class = PageForm
 
     class Meta:
         verbose_name = _("news index page")
@@ -798,6 +819,8 @@ class NewsPage(Page):
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["cms.NewsIndexPage"]
     subpage_types = []
+
+    base_form_class = PageForm
 
     class Meta:
         verbose_name = _("news article")

@@ -1,7 +1,7 @@
 """Page permissions of employers' accounts (用人单位): they see only their employer's pages."""
 
-from django.db.models import Q
-from wagtail.models import PagePermissionTester
+from django.db.models import F, Q
+from wagtail.models import Page, PagePermissionTester
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 
@@ -40,7 +40,32 @@ class OwnPagesPermissionPolicy(PagePermissionPolicy):
     def explorable_instances(self, user):
         pages = super().explorable_instances(user)
         visible = self.visible_q(user)
-        return pages if visible is None else pages.filter(visible)
+        # Ids from a subquery, not the joins of visible_q: the admin's page search can filter by ids.
+        return pages if visible is None else pages.filter(pk__in=Page.objects.filter(visible).values("pk"))
+
+    def choosable_q(self, user) -> Q | None:
+        """Condition on the pages ``user`` may see in choosers (page, link, internal link search); None: all.
+
+        Drafts are seen only where one may edit: below a page with a wider permission than
+        "add" (editors, moderators), one's own pages, and the job posts of one's employer.
+        Everywhere else — for an employer's account, everywhere but its own posts — only live,
+        public pages whose title is the published one (a pending change of title is a draft too).
+        The condition is a subquery on ids, so that Wagtail's search can filter by it.
+        """
+        if not user.is_active or user.is_anonymous:
+            return Q(pk__in=[])
+        if user.is_superuser:
+            return None
+        permissions = self.get_cached_permissions_for_user(user)
+        wider = self._get_permission_codenames(self.WIDER_ACTIONS)
+        wider_paths = {perm.page.path for perm in permissions if perm.permission.codename in wider}
+        if any(len(path) <= Page.steplen for path in wider_paths):  # the tree's root: everything
+            return None
+        published = Page.objects.live().public().filter(draft_title=F("title"))
+        editable = Q(owner=user) | Q(laborpostpage__employer__users=user)
+        for path in wider_paths:
+            editable |= Q(path__startswith=path)
+        return Q(pk__in=published.values("pk")) | Q(pk__in=Page.objects.filter(editable).values("pk"))
 
 
 class EmployerPostPermissionTester(PagePermissionTester):

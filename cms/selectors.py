@@ -213,7 +213,10 @@ def employers_for_user(user) -> QuerySet[Employer]:
     """Employers (用人单位) ``user`` may post jobs for and choose in the admin."""
     if may_post_for_any_employer(user):
         return Employer.objects.all()
-    return Employer.objects.filter(users=user)
+    # Ids from a subquery, not a join: the admin's employer chooser searches this queryset, and
+    # Wagtail's search filters only on indexed fields (the id is one, the staff accounts are not).
+    memberships = Employer.users.through.objects.filter(user_id=user.pk)
+    return Employer.objects.filter(pk__in=memberships.values("employer_id"))
 
 
 def _fold(text: str) -> str:

@@ -18,9 +18,9 @@ register_permission_policy(AbstractPage, page_permission_policy)
 
 
 @hooks.register("construct_page_chooser_queryset")
-def hide_pages_of_others(pages, request):
-    """The page chooser follows the explorer: an employer's account sees only its own posts."""
-    visible = page_permission_policy.visible_q(request.user)
+def hide_drafts_of_others(pages, request):
+    """Page and link choosers, browsing and search: no one sees a draft they may not edit."""
+    visible = page_permission_policy.choosable_q(request.user)
     return pages if visible is None else pages.filter(visible)
 
 

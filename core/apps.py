@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
     name = "core"
     label = "core"
     verbose_name = _("Platform core")
+
+    def ready(self):
+        from django.urls import register_converter
+
+        from core.converters import DatabaseIdConverter
+
+        # Before any URL module is read (they are read on the first request or reverse()).
+        register_converter(DatabaseIdConverter, "id")

@@ -71,6 +71,32 @@ def applications_granted(*, ids) -> QuerySet[JobApplication]:
     )
 
 
+def application_reference_shown(*, created: bool, application: JobApplication, granted_ids) -> bool:
+    """Whether the browser that just sent ``application`` may be shown its reference number.
+
+    Reference and mobile number together open the application (see it, delete it), and anyone
+    may type anyone's number into the form. So the reference is shown to a new application, and
+    to a repeat only in a browser that already holds the application (it applied before, or
+    looked it up with the reference). Any other repeat — the applicant on another phone, or
+    someone who knows their number — learns only that the application was updated.
+    """
+    return bool(created) or application.pk in set(granted_ids or ())
+
+
+def application_submitted(*, application_id) -> JobApplication | None:
+    """The application this browser has just sent (id from its session), not anonymised, or None.
+
+    For the confirmation page only, which shows its post and masked number, not its reference.
+    """
+    if not isinstance(application_id, int):
+        return None
+    return (
+        JobApplication.objects.select_related("post", "post__employer")
+        .filter(pk=application_id, anonymised_at__isnull=True)
+        .first()
+    )
+
+
 def normalise_reference(value: str) -> str:
     return (value or "").strip().upper().replace(" ", "")
 

@@ -90,8 +90,10 @@ def application_submit(
     validity), a name, a mainland mobile number, an assisted home county if one is given, and the
     consent (whose text version, ``LABOR_CONSENT_VERSION``, is recorded with the time).
     Applying again to the same post with the same number updates the existing application and
-    keeps its reference and outcome; an application to a translated post is recorded against the
-    default-language post. Side effects: one row written or updated; nothing is sent.
+    keeps its reference and outcome (the reference is not shown again to whoever sent the repeat:
+    see ``labor.selectors.application_reference_shown``); an application to a translated post is
+    recorded against the default-language post. Side effects: one row written or updated; nothing
+    is sent.
     """
     errors: dict[str, list[ValidationError]] = {}
     if not selectors.post_accepts_applications(post):

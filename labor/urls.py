@@ -5,7 +5,7 @@ from labor import views
 app_name = "labor"
 
 urlpatterns = [
-    path("apply/<int:post_id>/", views.apply, name="apply"),
+    path("apply/<id:post_id>/", views.apply, name="apply"),
     path("apply/done/", views.apply_done, name="apply-done"),
     path("my/", views.my_lookup, name="my"),
     path("my/applications/", views.my_applications, name="my-applications"),

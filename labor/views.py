@@ -109,23 +109,36 @@ def apply(request: HttpRequest, post_id: int) -> HttpResponse:
     except ValidationError as error:
         _add_service_errors(form, error)
         return render(request, "labor/apply.html", context, status=400)
-    _grant(request, [application])
+    # A repeat application grants nothing: whoever typed the number may not be its holder.
+    if selectors.application_reference_shown(
+        created=created, application=application, granted_ids=request.session.get(SESSION_KEY, [])
+    ):
+        _grant(request, [application])
     request.session[LAST_SUBMITTED_KEY] = {"id": application.pk, "created": created}
     return redirect("labor:apply-done")
 
 
 @never_cache
 def apply_done(request: HttpRequest) -> HttpResponse:
-    """The reference number of what was just sent, and how to see or delete it."""
+    """What was just sent: its reference number if this browser holds the application, how to see or delete it."""
     submitted = request.session.get(LAST_SUBMITTED_KEY) or {}
-    application = selectors.applications_granted(ids=request.session.get(SESSION_KEY, [])).filter(
-        pk=submitted.get("id")
+    application = (
+        selectors.applications_granted(ids=request.session.get(SESSION_KEY, [])).filter(pk=submitted.get("id")).first()
     )
-    application = application.first()
+    show_reference = application is not None
+    if application is None:  # a repeat application from a browser that does not hold it
+        application = selectors.application_submitted(application_id=submitted.get("id"))
     if application is None:
         return redirect("labor:my")
     return render(
-        request, "labor/apply_done.html", {"application": application, "created": submitted.get("created", True)}
+        request,
+        "labor/apply_done.html",
+        {
+            "application": application,
+            "created": submitted.get("created", True),
+            "show_reference": show_reference,
+            "retention_days": settings.LABOR_APPLICATION_RETENTION_DAYS,
+        },
     )
 
 

@@ -12,6 +12,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 from wagtail.documents import urls as wagtaildocs_urls
 
+from core.converters import database_id_urls
 from marketplace import views
 
 urlpatterns = [
@@ -25,10 +26,12 @@ urlpatterns += i18n_patterns(
     # Wagtail's logout refuses a GET but still deletes the session cookie in its answer, so a link
     # on another site would log an editor out: a GET is turned away before Wagtail's view runs.
     path("admin/logout/", require_POST(WagtailLogoutView.as_view())),
+    path("admin/", include("cms.admin_urls")),  # before Wagtail's: its page views that take an id
     path("admin/", include(wagtailadmin_urls)),
     # Login, registration and logout of the shop, at Oscar's own paths: before Oscar's URLs.
     path("shop/", include("marketplace.accounts.urls")),
-    path("shop/", include(apps.get_app_config("oscar").urls[0])),
+    # Oscar's integer ids read as ours (core.converters): a number beyond any row is a 404, not a 500.
+    path("shop/", include(database_id_urls(apps.get_app_config("oscar").urls[0]))),
     path("cooperatives/", include("partners.urls")),
     path("fulfilments/", include("marketplace.fulfilment.urls")),
     path("labor/", include("labor.urls")),

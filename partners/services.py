@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
-from marketplace.slugs import pinyin_slugify
+from core.slugs import pinyin_slugify
 from marketplace.uploads import validate_document
 from partners.models import (
     ApplicationEvent,

@@ -14,9 +14,9 @@ urlpatterns = [
     path("trace/<str:code>/", TraceView.as_view(), name="trace"),
     path("certificates/", certificate_views.CertificateListView.as_view(), name="certificates"),
     path("certificates/add/", certificate_views.CertificateEditView.as_view(), name="certificate-add"),
-    path("certificates/<int:pk>/", certificate_views.CertificateEditView.as_view(), name="certificate-edit"),
-    path("certificates/<int:pk>/scan/", certificate_views.CertificateScanView.as_view(), name="certificate-scan"),
-    path("certificates/<int:pk>/verify/", certificate_views.CertificateVerifyView.as_view(), name="certificate-verify"),
+    path("certificates/<id:pk>/", certificate_views.CertificateEditView.as_view(), name="certificate-edit"),
+    path("certificates/<id:pk>/scan/", certificate_views.CertificateScanView.as_view(), name="certificate-scan"),
+    path("certificates/<id:pk>/verify/", certificate_views.CertificateVerifyView.as_view(), name="certificate-verify"),
     path("listings/", listing_views.ListingListView.as_view(), name="listings"),
-    path("listings/<int:pk>/<slug:action>/", listing_views.ListingActionView.as_view(), name="listing-action"),
+    path("listings/<id:pk>/<slug:action>/", listing_views.ListingActionView.as_view(), name="listing-action"),
 ]

@@ -32,9 +32,9 @@ from cms.models import (
     ProjectUpdate,
     StandardPage,
 )
+from core.slugs import pinyin_slugify
 from marketplace.demo import data
 from marketplace.demo.images import draw_picture
-from marketplace.slugs import pinyin_slugify
 from partners.models import Certification, County, Partner
 from partners.services import counties_import_reference
 

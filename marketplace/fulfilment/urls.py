@@ -6,10 +6,10 @@ app_name = "fulfilment"
 
 urlpatterns = [
     path("", views.FulfilmentListView.as_view(), name="list"),
-    path("<int:pk>/", views.FulfilmentDetailView.as_view(), name="detail"),
-    path("<int:pk>/buyer/<slug:action>/", views.BuyerActionView.as_view(), name="buyer-action"),
+    path("<id:pk>/", views.FulfilmentDetailView.as_view(), name="detail"),
+    path("<id:pk>/buyer/<slug:action>/", views.BuyerActionView.as_view(), name="buyer-action"),
     path("statements/", views.StatementListView.as_view(), name="statements"),
-    path("statements/<int:pk>/<slug:kind>/", views.StatementDownloadView.as_view(), name="statement-download"),
-    path("statements/<int:pk>/paid", views.StatementPaidView.as_view(), name="statement-paid"),
-    path("statements/<int:pk>/retry", views.StatementRetryView.as_view(), name="statement-retry"),
+    path("statements/<id:pk>/<slug:kind>/", views.StatementDownloadView.as_view(), name="statement-download"),
+    path("statements/<id:pk>/paid", views.StatementPaidView.as_view(), name="statement-paid"),
+    path("statements/<id:pk>/retry", views.StatementRetryView.as_view(), name="statement-retry"),
 ]
