@@ -129,8 +129,8 @@ class Endpoint:
 
 
 def endpoints(language: str) -> tuple[list[Endpoint], list[str]]:
-    """A concrete URL for every pattern, under ``language``; and the patterns no URL reached
-    (a made-up URL that an earlier pattern catches)."""
+    """A concrete URL for every pattern, under ``language``, with the view that answers it; and
+    the patterns no made-up URL reached (it fell through to Wagtail's catch-all, or nowhere)."""
     found, unreached = [], []
 
     def walk(resolver: URLResolver, prefix: str, names: str) -> None:
@@ -149,7 +149,13 @@ def endpoints(language: str) -> tuple[list[Endpoint], list[str]]:
                 unreached.append(f"{name} {url}")
                 continue
             if match.func is not entry.callback:
-                unreached.append(f"{name} {url} → {match.view_name or match._func_path}")
+                served_by = match.view_name or match._func_path
+                if match._func_path == "wagtail.views.serve":  # the catch-all: the made-up URL is wrong
+                    unreached.append(f"{name} {url} → {served_by}")
+                    continue
+                # An earlier pattern takes this URL on purpose (our view in place of a library's
+                # at the same address): the view that answers is the one to try.
+                found.append(Endpoint(f"{name} (served by {served_by})", url, match.func))
                 continue
             found.append(Endpoint(name, url, entry.callback))
 

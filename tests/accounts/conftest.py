@@ -34,9 +34,11 @@ LOGINS = [SHOP, DASHBOARD, WAGTAIL, DJANGO_ADMIN]
 
 
 def page_text(response, *, typed: str = "") -> str:
-    """The page as a visitor compares it: without the per-visitor CSRF token and what they typed."""
+    """The page as a visitor compares it: without the per-visitor CSRF token, the per-response
+    script nonce and what they typed."""
     html = response.content.decode().replace(typed, "X") if typed else response.content.decode()
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    html = re.sub(r'nonce="[^"]+"', "", html)
     return re.sub(r'"CSRF_TOKEN": "[^"]+"', "", html)
 
 
