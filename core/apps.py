@@ -1,3 +1,8 @@
+"""The ground floor: helpers every app shares (storage, uploads, identifiers, mail, exports, access).
+
+Imports Django, Oscar and Wagtail only, never one of our apps.
+"""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +11,8 @@ class CoreConfig(AppConfig):
     name = "core"
     label = "core"
     verbose_name = _("Platform core")
+
+    def ready(self):
+        from core.uploads import limit_pillow_decoding
+
+        limit_pillow_decoding()
