@@ -13,6 +13,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self):
-        from core.uploads import limit_pillow_decoding
+        from core.uploads import SafeImageField, limit_pillow_decoding
 
         limit_pillow_decoding()
+        # Wagtail's profile picture (employers upload one too) is a plain ImageField: check it like ours.
+        from wagtail.admin.forms.account import AvatarPreferencesForm
+
+        avatar = AvatarPreferencesForm.base_fields["avatar"]
+        AvatarPreferencesForm.base_fields["avatar"] = SafeImageField(label=avatar.label, required=False)

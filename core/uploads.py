@@ -32,13 +32,14 @@ _CHUNK = 256 * 1024
 
 
 def limit_pillow_decoding() -> None:
-    """Make Pillow itself refuse to open a picture over UPLOAD_MAX_IMAGE_PIXELS, wherever it is opened.
+    """Make Pillow refuse to open a picture over UPLOAD_MAX_IMAGE_PIXELS, wherever it is opened.
 
-    Pillow warns above ``MAX_IMAGE_PIXELS`` and raises ``DecompressionBombError`` above twice it;
-    half our limit makes anything over the limit an error (sorl thumbnails, Wagtail renditions,
-    the dashboard's ImageField) instead of a decode of gigabytes.
+    Pillow only warns above ``MAX_IMAGE_PIXELS`` (and raises above twice it); the warning
+    becomes an error, so sorl thumbnails, Wagtail renditions and Django's ImageField never
+    decode a picture over our limit — a 140 KB PNG can unpack to gigabytes.
     """
-    Image.MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_IMAGE_PIXELS // 2
+    Image.MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_IMAGE_PIXELS
+    warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
 
 
 def _read_head(upload, size: int = 1024) -> bytes:

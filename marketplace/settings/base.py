@@ -346,6 +346,9 @@ OSCAR_ORDER_STATUS_PIPELINE = {"placed": (), "in_progress": (), "completed": (),
 # Buyers evaluate each delivered fulfilment instead of writing Oscar product reviews.
 OSCAR_HIDDEN_FEATURES = ["reviews"]
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
+# Pictures and their thumbnails are deleted after commit by core.files (products/receivers.py);
+# Oscar's own receiver deleted them at once, before a rollback could keep the row.
+OSCAR_DELETE_IMAGE_FILES = False
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "line1", "line4", "state", "country", "phone_number")
 OSCAR_DASHBOARD_NAVIGATION = [
     *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
