@@ -155,9 +155,11 @@ def test_another_cooperative_cannot_copy_a_code_in_the_dashboard_form(traced):
 
     # Then the form says so next to the code, and nothing changes
     assert not form.is_valid()
-    assert form.errors["traceability_code"] == [
-        "Another product already uses this traceability code; check the code on your packaging."
-    ]
+    with translation.override("en"):
+        assert form.errors["traceability_code"] == [
+            "Another product already uses this traceability code; check the code on your packaging."
+        ]
+    assert form.errors["traceability_code"] == ["已有其他商品使用此追溯码，请核对包装上的追溯码。"]
     own.refresh_from_db()
     assert own.traceability_code == ""
 
