@@ -42,8 +42,9 @@ class CertificationForm(forms.ModelForm):
         model = Certification
         fields = ["holder", "scheme", "number", "issuer", "valid_from", "valid_until", "scan"]
         widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}),
-            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            # A date input takes ISO dates only, whatever the language: else a renewal starts with empty dates.
+            "valid_from": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "valid_until": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "scan": PrivateFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
         }
 

@@ -59,7 +59,7 @@ def renewal_data(certificate, **overrides):
 
 
 def scan_link(html: str) -> str:
-    match = re.search(r'<p class="current-file">[^<]*<a href="([^"]+)"', html)
+    match = re.search(r'<p class="current-file"><span[^>]*>[^<]*</span> <a href="([^"]+)"', html)
     assert match, "the form shows the current scan as a link"
     return match.group(1)
 
@@ -82,6 +82,8 @@ def test_renewing_a_certificate_with_a_scan_shows_the_scan_and_replaces_it(
     html = response.content.decode()
     assert scan_link(html) == reverse("cooperatives:certificate-scan", kwargs={"pk": certificate.pk})
     assert "certificate-old" in html
+    # with the dates filled in, as the browser's date input reads them, whatever the language
+    assert f'name="valid_from" value="{certificate.valid_from.isoformat()}"' in html
 
     # When the renewal is posted with a new scan
     with django_capture_on_commit_callbacks(execute=True):
