@@ -393,3 +393,15 @@ def test_a_reimported_picture_deletes_the_earlier_one_after_commit(run_import, c
     second = ProductImage.objects.get(product__stockrecords__partner_sku="P-1")
     assert second.pk != first.pk and Path(second.original.path).exists()
     assert not first_path.exists()
+
+
+def test_wagtail_profile_picture_is_checked_like_ours(huge_png):
+    from wagtail.admin.forms.account import AvatarPreferencesForm
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(UserFactory(email="employer@example.com"))
+    upload = SimpleUploadedFile("me.png", huge_png, "image/png")
+    form = AvatarPreferencesForm(data={}, files={"avatar": upload}, instance=profile)
+    with translation.override("en"):
+        assert not form.is_valid()
+        assert "far more than 40 million pixels" in " ".join(form.errors["avatar"])
