@@ -43,7 +43,10 @@ urlpatterns += i18n_patterns(
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
+    from core.views import serve_media
+
+    # With the headers the production proxy sets on /media/ (README, "Uploaded files").
+    urlpatterns = static(settings.MEDIA_URL, serve_media, document_root=settings.MEDIA_ROOT) + urlpatterns
 
 handler404 = "marketplace.views.page_not_found"
 handler500 = "marketplace.views.server_error"

@@ -1,8 +1,15 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner.admin import *  # noqa: F403
 
+from core.files import generated_name
 from core.personal_data import PersonalDataAdminMixin, mask_phone
+from core.uploads import is_new_upload, validate_document
+from core.widgets import PrivateFileInput
+from partners import certifications
 from partners.models import Certification, County
 
 
@@ -14,12 +21,73 @@ class CountyAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class CertificationAdminForm(forms.ModelForm):
+    """The scan links to the permission-checked download (private storage has no URL)."""
+
+    class Meta:
+        model = Certification
+        fields = (
+            "scheme",
+            "number",
+            "holder",
+            "issuer",
+            "valid_from",
+            "valid_until",
+            "verified",
+            "verified_by",
+            "verified_at",
+            "scan",
+        )
+        widgets = {"scan": PrivateFileInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "scan" in self.fields and self.instance.pk and self.instance.scan:
+            self.fields["scan"].widget.download_url = reverse(
+                "cooperatives:certificate-scan", kwargs={"pk": self.instance.pk}
+            )
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        if is_new_upload(scan):
+            scan.name = generated_name(validate_document(scan), prefix="certificate")
+        return scan
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("scheme") and cleaned.get("number"):
+            draft = Certification(
+                scheme=cleaned["scheme"],
+                number=certifications.normalise_number(cleaned["number"]),
+                valid_from=cleaned.get("valid_from"),
+                valid_until=cleaned.get("valid_until"),
+            )
+            try:
+                certifications.validate_certification(draft)
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    if field in self.fields and field not in self.errors:
+                        self.add_error(field, errors)
+        return cleaned
+
+
 @admin.register(Certification)
 class CertificationAdmin(admin.ModelAdmin):
+    form = CertificationAdminForm
     list_display = ("number", "scheme", "holder", "valid_from", "valid_until", "verified")
     list_filter = ("scheme", "verified")
     search_fields = ("number", "holder__name")
     autocomplete_fields = ("holder",)
+
+    def save_model(self, request, obj, form, change):
+        """Through the service: listings follow the dates, a replaced scan is deleted after commit.
+
+        Staff who tick "verified" while changing a certificate here verify the new version.
+        """
+        verified = obj.verified
+        certifications.certification_save(certification=obj)
+        if verified and not obj.verified:
+            certifications.certification_verify(certification=obj, staff=request.user)
 
 
 class CooperativeAdmin(PersonalDataAdminMixin, PartnerAdmin):  # noqa: F405

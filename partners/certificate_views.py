@@ -8,13 +8,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, View
 
-from marketplace.uploads import validate_document
+from core.files import generated_name, private_file_response
+from core.uploads import is_new_upload, validate_document
+from core.widgets import PrivateFileInput
 from partners import certifications
 from partners.models import Certification
 from partners.selectors import user_cooperatives
@@ -40,12 +42,15 @@ class CertificationForm(forms.ModelForm):
         model = Certification
         fields = ["holder", "scheme", "number", "issuer", "valid_from", "valid_until", "scan"]
         widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}),
-            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            # A date input takes ISO dates only, whatever the language: else a renewal starts with empty dates.
+            "valid_from": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "valid_until": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            "scan": PrivateFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
         }
 
-    def __init__(self, *args, cooperatives, **kwargs):
+    def __init__(self, *args, cooperatives, scan_url: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["scan"].widget.download_url = scan_url
         self.fields["holder"].queryset = cooperatives
         if cooperatives.count() == 1:
             self.fields["holder"].initial = cooperatives.first()
@@ -53,8 +58,8 @@ class CertificationForm(forms.ModelForm):
 
     def clean_scan(self):
         scan = self.cleaned_data.get("scan")
-        if scan and hasattr(scan, "content_type"):
-            validate_document(scan)
+        if is_new_upload(scan):
+            scan.name = generated_name(validate_document(scan), prefix="certificate")
         return scan
 
     def clean(self):
@@ -104,17 +109,26 @@ class CertificateEditView(CooperativeMixin, FormView):
     def get_object(self):
         if "pk" not in self.kwargs:
             return None
-        return get_object_or_404(self.certificates(), pk=self.kwargs["pk"])
+        if not hasattr(self, "_certificate"):
+            self._certificate = get_object_or_404(self.certificates(), pk=self.kwargs["pk"])
+        return self._certificate
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.get_object()
+        certificate = self.get_object()
+        kwargs["instance"] = certificate
         kwargs["cooperatives"] = self.cooperatives
+        if certificate is not None and certificate.scan:
+            kwargs["scan_url"] = reverse("cooperatives:certificate-scan", kwargs={"pk": certificate.pk})
         return kwargs
 
     def form_valid(self, form):
         certificate = form.instance
         for field, value in form.cleaned_data.items():
+            if field == "scan":
+                # None keeps the stored scan, False (the "remove" box) clears it, a file replaces it.
+                Certification._meta.get_field("scan").save_form_data(certificate, value)
+                continue
             setattr(certificate, field, value)
         try:
             certifications.certification_save(certification=certificate)
@@ -149,8 +163,4 @@ class CertificateScanView(CooperativeMixin, View):
 
     def get(self, request, pk):
         certificate = get_object_or_404(self.certificates(), pk=pk)
-        if not certificate.scan:
-            raise Http404
-        name = certificate.scan.name.rsplit("/", 1)[-1]
-        inline = name.lower().endswith((".pdf", ".jpg", ".jpeg", ".png"))
-        return FileResponse(certificate.scan.open("rb"), as_attachment=not inline, filename=name)
+        return private_file_response(certificate.scan, filename_stem=f"certificate-{certificate.number}")

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.files import delete_after_commit
 from partners.models import Certification, CertificationAlert, CertificationScheme
 
 ALERT_DAYS = (90, 30, 7)
@@ -82,27 +83,38 @@ def validate_certification(certification: Certification) -> None:
 def certification_save(*, certification: Certification) -> Certification:
     """Normalise, fill the scheme's default validity, check and save.
 
-    A change of number or dates needs staff verification again.
-    Side effects: restores or delists the holder's products at once (see ``listings_sync``).
+    A change of number, dates or scan needs staff verification again.
+    Side effects: restores or delists the holder's products at once (see ``listings_sync``);
+    a replaced or removed scan is deleted from storage after commit.
     """
     certification.number = normalise_number(certification.number)
     if certification.valid_from and certification.valid_until is None:
         certification.valid_until = default_valid_until(
             scheme=certification.scheme, valid_from=certification.valid_from
         )
+    replaced_scan = ""
     if certification.pk:
-        before = Certification.objects.filter(pk=certification.pk).values("number", "valid_from", "valid_until").first()
-        if before and before != {
+        before = (
+            Certification.objects.filter(pk=certification.pk)
+            .values("number", "valid_from", "valid_until", "scan")
+            .first()
+        )
+        stored_scan = before.pop("scan") if before else ""
+        if stored_scan and stored_scan != certification.scan.name:
+            replaced_scan = stored_scan
+        changed = before != {
             "number": certification.number,
             "valid_from": certification.valid_from,
             "valid_until": certification.valid_until,
-        }:
+        }
+        if before and (changed or stored_scan != certification.scan.name):
             certification.verified = False
             certification.verified_by = None
             certification.verified_at = None
     validate_certification(certification)
     certification.full_clean()
     certification.save()
+    delete_after_commit(certification.scan.storage, replaced_scan)
     from products.listings import listings_sync
 
     listings_sync(certification_ids=[certification.pk])

@@ -7,7 +7,7 @@ all again and decide (a form never saves).
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.uploads import validate_document
+from core.uploads import validate_document
 from partners.models import ApplicationStatus, CooperativeApplication, County
 from partners.selectors import assisted_counties, counties_grouped_by_prefecture
 from partners.services import APPLICANT_FIELDS, validate_mainland_mobile

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
+from core.files import delete_after_commit, generated_name
 from core.slugs import pinyin_slugify
-from marketplace.uploads import validate_document
+from core.uploads import validate_document
 from partners.models import (
     ApplicationEvent,
     ApplicationStatus,
@@ -129,9 +130,8 @@ def application_reference_generate() -> str:
 
 
 def _document_name(upload, label: str) -> str:
-    """An unguessable storage name: the applicant's file name is neither kept nor trusted."""
-    extension = Path(getattr(upload, "name", "") or "").suffix.lower().lstrip(".")
-    return f"{label}-{secrets.token_urlsafe(18)}.{extension or 'bin'}"
+    """An unguessable storage name with the verified type's extension: the applicant's name is not trusted."""
+    return generated_name(validate_document(upload), prefix=label)
 
 
 def _add_error(errors: dict[str, list], field: str, error: ValidationError) -> None:
@@ -460,8 +460,8 @@ def application_resubmit(
                 locked.food_licence if food_licence is not None else None,
             )
             raise
-        storage = locked.business_licence.storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in replaced if name])
+        for name in replaced:
+            delete_after_commit(locked.business_licence.storage, name)
     application.refresh_from_db()
     return locked
 

@@ -30,20 +30,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from core.spreadsheets import append_row, csv_writer
-from marketplace.uploads import validate_image
+from core.uploads import validate_image
 from partners.models import AssistanceLevel
-from products.models import StorageType
+from products.models import TRACE_CODE_MAX_LENGTH, StorageType, validate_trace_code
 
 Category = get_model("catalogue", "Category")
 Certification = get_model("partner", "Certification")
 County = get_model("partner", "County")
 Partner = get_model("partner", "Partner")
+Product = get_model("catalogue", "Product")
 ProductImport = get_model("catalogue", "ProductImport")
 StockRecord = get_model("partner", "StockRecord")
 
@@ -199,6 +201,14 @@ COLUMNS: tuple[Column, ...] = (
         ("certificate number", "certificate", "certification", "证书"),
         "",
         _("Certificate number (optional): a valid certificate of your cooperative."),
+    ),
+    Column(
+        "traceability_code",
+        "追溯码",
+        False,
+        ("traceability code", "trace code", "traceability", "溯源码", "追溯编码"),
+        "GX-TD101-2026",
+        _("Traceability code as printed on the packaging (optional): letters, digits, - _ . — one product per code."),
     ),
     Column(
         "image",
@@ -515,6 +525,8 @@ class ImageArchive:
             # The same file name in two folders: the row has to give the folder.
             self.basenames[key] = None if key in self.basenames else info
         self._checked: dict[str, tuple[str, Problem | None]] = {}
+        # Member → extension of the picture type Pillow verified (the stored name uses it, not the member's).
+        self.extensions: dict[str, str] = {}
 
     def read(self, info: zipfile.ZipInfo) -> bytes:
         """The member's bytes, reading at most one byte past the limit whatever its header claims."""
@@ -556,7 +568,9 @@ class ImageArchive:
         if info.filename not in self._checked:
             try:
                 data = self.read(info)
-                validate_image(ContentFile(data, name=posixpath.basename(info.filename)))
+                self.extensions[info.filename] = validate_image(
+                    ContentFile(data, name=posixpath.basename(info.filename))
+                )
                 self._checked[info.filename] = (hashlib.sha256(data).hexdigest(), None)
             except ImportFileError as error:
                 self._checked[info.filename] = ("", error.problem)
@@ -597,6 +611,8 @@ class Lookups:
     certificates: dict[str, list[Certification]]
     allocated: dict[str, int]
     today: datetime.date
+    # Lower-cased traceability code → (cooperative, SKU) of the products that have it now.
+    trace_codes: dict[str, set[tuple[int, str]]] = field(default_factory=dict)
 
 
 def _category_paths() -> dict[str, list[int]]:
@@ -646,7 +662,40 @@ def load_lookups(*, partner: Partner, table: Table) -> Lookups:
         certificates=certificates,
         allocated=allocated,
         today=timezone.localdate(),
+        trace_codes=_trace_code_holders(table),
     )
+
+
+def _trace_code_key(code: str) -> str | None:
+    """The code compared case-insensitively, or None when it is not a well-formed code."""
+    try:
+        validate_trace_code(code)
+    except ValidationError:
+        return None
+    return code.lower() if len(code) <= TRACE_CODE_MAX_LENGTH else None
+
+
+def _trace_code_holders(table: Table) -> dict[str, set[tuple[int, str]]]:
+    index = table.columns.get("traceability_code")
+    if index is None:
+        return {}
+    keys = {
+        key
+        for _, cells in table.rows
+        if index < len(cells) and (key := _trace_code_key(cells[index].strip())) is not None
+    }
+    holders: dict[str, set[tuple[int, str]]] = defaultdict(set)
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 1000):
+        chunk = ordered[start : start + 1000]
+        rows = (
+            Product.objects.annotate(code_key=Lower("traceability_code"))
+            .filter(code_key__in=chunk)
+            .values_list("code_key", "stockrecords__partner_id", "stockrecords__partner_sku")
+        )
+        for key, partner_id, sku in rows:
+            holders[key].add((partner_id, sku))
+    return holders
 
 
 class RowChecker:
@@ -658,6 +707,7 @@ class RowChecker:
         self.lookups = lookups
         self.images = images
         self.seen_skus: dict[str, int] = {}
+        self.seen_trace_codes: dict[str, int] = {}
 
     def check(self, number: int, cells: list[str]) -> tuple[ProductRow | None, list[Problem]]:
         problems: list[Problem] = []
@@ -755,6 +805,9 @@ class RowChecker:
                 )
             product_fields["specification"] = specification
 
+        if "traceability_code" in self.table.columns:
+            product_fields["traceability_code"] = self._trace_code(cell("traceability_code"), sku, number, problem)
+
         certificate_ids = self._certificates(cell("certificate"), problem)
 
         image_name, digest, member = cell("image"), "", None
@@ -785,6 +838,39 @@ class RowChecker:
             ),
             [],
         )
+
+    def _trace_code(self, code: str, sku: str, number: int, problem) -> str:
+        """A well-formed code used by no other product, and by no other row of the file."""
+        if not code:
+            return ""
+        key = _trace_code_key(code)
+        if key is None:
+            problem(
+                "traceability_code",
+                gettext_noop(
+                    "Traceability code “%(code)s”: use at most %(limit)s letters, digits, “-”, “_” and “.”, "
+                    "beginning with a letter or digit."
+                ),
+                code=code[:TRACE_CODE_MAX_LENGTH],
+                limit=TRACE_CODE_MAX_LENGTH,
+            )
+        elif key in self.seen_trace_codes:
+            problem(
+                "traceability_code",
+                gettext_noop("Traceability code %(code)s is already on row %(row)s."),
+                code=code,
+                row=self.seen_trace_codes[key],
+            )
+        else:
+            self.seen_trace_codes[key] = number
+            holders = self.lookups.trace_codes.get(key, set())
+            if holders and (self.partner.pk, sku) not in holders:
+                problem(
+                    "traceability_code",
+                    gettext_noop("Another product already uses traceability code %(code)s."),
+                    code=code,
+                )
+        return code
 
     @staticmethod
     def _price(text: str, problem) -> Decimal | None:

@@ -4,11 +4,14 @@ Our classes first, Oscar's ``import *`` last.
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractProduct
 
-from marketplace.storage import private_storage
+from core.storage import private_storage
 
 
 class StorageType(models.TextChoices):
@@ -17,6 +20,19 @@ class StorageType(models.TextChoices):
     AMBIENT = "ambient", _("Ambient")
     CHILLED = "chilled", _("Chilled")
     FROZEN = "frozen", _("Frozen")
+
+
+TRACE_CODE_MAX_LENGTH = 64
+_trace_code_format = RegexValidator(
+    r"\A[0-9A-Za-z][0-9A-Za-z._-]*\Z",
+    _("A traceability code has only letters, digits, “-”, “_” and “.”, and begins with a letter or digit."),
+    code="trace_code_format",
+)
+
+
+def validate_trace_code(value: str) -> None:
+    """Traceability code (追溯码) as it appears in the trace page's URL: no spaces, slashes or other signs."""
+    _trace_code_format(value)
 
 
 class ListingStatus(models.TextChoices):
@@ -56,7 +72,24 @@ class Product(AbstractProduct):
     )
     shelf_life_days = models.PositiveIntegerField(_("shelf life (days)"), null=True, blank=True)
     specification = models.CharField(_("specification"), max_length=128, blank=True, help_text=_("e.g. 5 kg per bag"))
-    traceability_code = models.CharField(_("traceability code"), max_length=64, blank=True)
+    traceability_code = models.CharField(
+        _("traceability code"),
+        max_length=TRACE_CODE_MAX_LENGTH,
+        blank=True,
+        validators=[validate_trace_code],
+        help_text=_("As printed on the packaging (letters, digits, - _ .); each code belongs to one product."),
+    )
+
+    class Meta(AbstractProduct.Meta):
+        constraints = [
+            # One product per trace code whatever its case: the QR code on the packaging opens its page.
+            models.UniqueConstraint(
+                Lower("traceability_code"),
+                condition=~Q(traceability_code=""),
+                name="product_traceability_code_unique",
+                violation_error_message=_("Another product already uses this traceability code."),
+            )
+        ]
 
 
 class ProductCertification(models.Model):

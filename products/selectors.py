@@ -1,6 +1,9 @@
 """Reads of the catalogue, shaped so a page costs a fixed number of queries."""
 
-from django.db.models import Prefetch, QuerySet
+import unicodedata
+
+from django.db.models import Prefetch, QuerySet, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -97,3 +100,46 @@ def trace_qr_data_uri(product, request) -> str:
         return ""
     url = request.build_absolute_uri(reverse("cooperatives:trace", kwargs={"code": product.traceability_code}))
     return segno.make(url, error="m").png_data_uri(scale=4, border=2)
+
+
+def _plausible_trace_code(code: str) -> bool:
+    """Worth a query: not empty, not longer than any stored code, no control characters (NUL included)."""
+    from products.models import TRACE_CODE_MAX_LENGTH
+
+    return 0 < len(code) <= TRACE_CODE_MAX_LENGTH and not any(unicodedata.category(char)[0] == "C" for char in code)
+
+
+def trace_page_product(code: str):
+    """(product, on sale) for the public trace page of ``code`` (any case); (None, False) for an unknown code.
+
+    A product the shop may not show (draft, under review, delisted, hidden, a lapsed
+    certificate) comes back with ``on sale`` false and only its name and origin county loaded:
+    the trace page shows no more than the packaging does.
+    """
+    code = (code or "").strip()
+    if not _plausible_trace_code(code):
+        return None, False
+    matches = (
+        Product.objects.exclude(traceability_code="")
+        .alias(code_key=Lower("traceability_code"))
+        .filter(code_key=Lower(Value(code)))
+    )
+    product = _with_listing_data(shop_visible_products().filter(pk__in=matches.values("pk"))).first()
+    if product is not None:
+        return product, True
+    product = matches.select_related("origin_county").only("pk", "title", "origin_county").first()
+    return product, False
+
+
+def trace_code_taken(*, code: str, exclude_pk: int | None = None) -> bool:
+    """Whether another product already has the traceability code ``code`` (any case)."""
+    if not code:
+        return False
+    others = (
+        Product.objects.exclude(traceability_code="")
+        .alias(code_key=Lower("traceability_code"))
+        .filter(code_key=Lower(Value(code)))
+    )
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    return others.exists()

@@ -261,8 +261,11 @@ def _refresh_category_view() -> None:
 
 
 def _image_file(images: ImageArchive, row: ProductRow) -> ContentFile:
-    extension = posixpath.splitext(row.image_member.filename)[1].lower() or ".jpg"
-    return ContentFile(images.read(row.image_member), name=f"{IMPORTED_IMAGE_PREFIX}{row.image_digest[:24]}{extension}")
+    """The picture under a name of its content's digest, with the extension of the verified type."""
+    extension = images.extensions.get(row.image_member.filename, "jpg")
+    return ContentFile(
+        images.read(row.image_member), name=f"{IMPORTED_IMAGE_PREFIX}{row.image_digest[:24]}.{extension}"
+    )
 
 
 def _apply_rows(partner: Partner, rows: list[ProductRow], images: ImageArchive | None, product_class) -> ImportCounts:
@@ -417,9 +420,8 @@ def _replace_imported_picture(product, current: list, picture: ContentFile) -> N
     """The imported picture becomes the primary one; an earlier imported picture goes, others stay."""
     for image in current:
         if posixpath.basename(image.original.name).startswith(IMPORTED_IMAGE_PREFIX):
+            # Its file and thumbnails go once the rows are gone for good (core.files, see products.receivers).
             ProductImage.objects.filter(pk=image.pk).delete()
-            # The file goes only once the rows are gone for good.
-            transaction.on_commit(lambda storage=image.original.storage, name=image.original.name: storage.delete(name))
     kept = [image for image in current if not posixpath.basename(image.original.name).startswith(IMPORTED_IMAGE_PREFIX)]
     for order, image in enumerate(kept, start=1):
         if image.display_order != order:

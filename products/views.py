@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 from oscar.apps.catalogue import views as oscar_views
@@ -142,19 +142,25 @@ class ProductDetailView(oscar_views.ProductDetailView):
         return context
 
 
-class TraceView(DetailView):
-    """Public trace page (溯源) opened from the QR code on a product: who, where, certificates, batch."""
+class TraceView(TemplateView):
+    """Public trace page (溯源) opened from the QR code on a product: who, where, certificates.
 
-    template_name = "products/trace.html"
-    context_object_name = "product"
-    slug_field = "traceability_code"
-    slug_url_kwarg = "code"
+    Only a product the shop may show gets the full page. One that is not on sale (draft,
+    delisted, a lapsed certificate) gets a "not on sale" page with its name and county —
+    what the packaging shows anyway — and a link to the shop; an unknown code, a "not found"
+    page. Both answer 404: nothing is on sale at that address now, and either may change
+    (a renewal relists a product), so 410 Gone would say too much.
+    """
 
-    def get_queryset(self):
-        return selectors.product_for_detail().exclude(traceability_code="")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["cooperative"] = selectors.cooperative_of(self.object)
-        context["certifications"] = list(self.object.certifications.all())
-        return context
+    def get(self, request, *args, code: str = "", **kwargs):
+        product, on_sale = selectors.trace_page_product(code)
+        if product is None:
+            return render(request, "products/trace_unknown.html", {"code": code[:80]}, status=404)
+        if not on_sale:
+            return render(request, "products/trace_not_on_sale.html", {"product": product}, status=404)
+        context = {
+            "product": product,
+            "cooperative": selectors.cooperative_of(product),
+            "certifications": list(product.certifications.all()),
+        }
+        return render(request, "products/trace.html", context)

@@ -361,6 +361,8 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "txt", "csv"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Documents always go through Wagtail's view (type, disposition, nosniff), also with object storage.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = UPLOAD_MAX_IMAGE_PIXELS
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
@@ -392,6 +394,9 @@ OSCAR_ORDER_STATUS_PIPELINE = {"placed": (), "in_progress": (), "completed": (),
 # Buyers evaluate each delivered fulfilment instead of writing Oscar product reviews.
 OSCAR_HIDDEN_FEATURES = ["reviews"]
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
+# Pictures and their thumbnails are deleted after commit by core.files (products/receivers.py);
+# Oscar's own receiver deleted them at once, before a rollback could keep the row.
+OSCAR_DELETE_IMAGE_FILES = False
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "line1", "line4", "state", "country", "phone_number")
 OSCAR_DASHBOARD_NAVIGATION = [
     *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405

@@ -8,7 +8,8 @@ class CatalogueDashboardConfig(apps.CatalogueDashboardConfig):
     (origin county, certificates, storage, shelf life, specification, traceability)
     need a form of our own. Oscar's class loader resolves ``dashboard.*`` classes
     through the ``dashboard`` app, so forking this sub-app alone would not be seen;
-    instead ``ready()`` points the product view at our subclass (no models, no migrations).
+    instead ``ready()`` points the product and category views at our subclasses (no models,
+    no migrations); their forms check every picture.
     """
 
     name = "products.dashboard"
@@ -16,6 +17,8 @@ class CatalogueDashboardConfig(apps.CatalogueDashboardConfig):
 
     def ready(self):
         super().ready()
-        from products.dashboard.views import ProductCreateUpdateView
+        from products.dashboard.views import CategoryCreateView, CategoryUpdateView, ProductCreateUpdateView
 
         self.product_createupdate_view = ProductCreateUpdateView
+        self.category_create_view = CategoryCreateView
+        self.category_update_view = CategoryUpdateView

@@ -22,6 +22,7 @@ HEADER = [
     "保质期天数",
     "规格",
     "证书编号",
+    "追溯码",
     "图片文件名",
 ]
 
@@ -38,8 +39,22 @@ def row(
     specification="5千克/箱",
     certificate="",
     image="",
+    trace_code="",
 ):
-    return [sku, title, category, price, stock, county, storage, shelf_life, specification, certificate, image]
+    return [
+        sku,
+        title,
+        category,
+        price,
+        stock,
+        county,
+        storage,
+        shelf_life,
+        specification,
+        certificate,
+        trace_code,
+        image,
+    ]
 
 
 def csv_bytes(rows, *, header=HEADER, encoding="utf-8-sig") -> bytes:
