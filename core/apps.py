@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class CoreConfig(AppConfig):
     name = "core"
     label = "core"
     verbose_name = _("Platform core")
+
+    def ready(self) -> None:
+        from core.sites import site_follows_url
+
+        post_migrate.connect(site_follows_url, sender=self, dispatch_uid="core.site_follows_url")
