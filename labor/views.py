@@ -50,6 +50,8 @@ def _within_limit(key: str, *, limit: int, window: int) -> bool:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, window)
         count = 1
+    if count is None:  # the cache is down (its errors are ignored): no limit rather than an error page
+        return True
     return count <= limit
 
 

@@ -73,6 +73,8 @@ def _lookup_allowed(request: HttpRequest) -> bool:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, LOOKUP_WINDOW_SECONDS)
         count = 1
+    if count is None:  # the cache is down (its errors are ignored): no limit rather than an error page
+        return True
     return count <= LOOKUP_LIMIT
 
 
