@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 import enum
 import logging
+import time
 from collections.abc import Iterable
 
 from celery import current_app
@@ -40,6 +41,10 @@ from core.models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 MAX_PAUSE = datetime.timedelta(hours=1)
+# Broker URL -> monotonic time until which this process does not try it again: after one
+# failed publication the other messages of the same request (an order from three
+# cooperatives has four) wait for the sweep instead of each waiting for the timeout.
+_broker_resting: dict[str, float] = {}
 
 
 class Publication(enum.StrEnum):
@@ -114,19 +119,32 @@ def _deliver(message: OutboxMessage) -> None:
         )
 
 
+def _broker_url() -> str | None:
+    """The broker's URL, or None in the embedded mode (tasks run in-process)."""
+    app = current_app
+    return None if app.conf.task_always_eager else str(app.conf.broker_url)
+
+
 def outbox_publish(*, message_id: int, waiting_too: bool = False) -> Publication:
     """Publish one pending message if it is due (or waiting, with ``waiting_too``).
 
     Never raises for a broker or task failure: it is logged and recorded on the message,
     which then waits for the sweep; after ``OUTBOX_MAX_ATTEMPTS`` the message is given up.
+    A broker that failed in this process less than ``OUTBOX_BROKER_REST_SECONDS`` ago is
+    not tried: the message waits, untouched, for the sweep.
     Side effects: the task on the broker or run in-process; the message's status.
     """
+    broker = _broker_url()
+    if broker and time.monotonic() < _broker_resting.get(broker, 0.0):
+        return Publication.SKIPPED
     message = _claim(message_id, waiting_too=waiting_too)
     if message is None:
         return Publication.SKIPPED
     try:
         _deliver(message)
     except Exception as error:  # an outage of the broker or of what the task talks to
+        if broker:
+            _broker_resting[broker] = time.monotonic() + settings.OUTBOX_BROKER_REST_SECONDS
         gave_up = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
         OutboxMessage.objects.filter(pk=message.pk).update(
             status=OutboxStatus.GAVE_UP if gave_up else OutboxStatus.PENDING,
@@ -141,6 +159,7 @@ def outbox_publish(*, message_id: int, waiting_too: bool = False) -> Publication
             error,
         )
         return Publication.FAILED
+    _broker_resting.pop(broker, None)
     OutboxMessage.objects.filter(pk=message.pk).update(status=OutboxStatus.SENT, sent_at=timezone.now(), last_error="")
     return Publication.SENT
 
@@ -157,12 +176,14 @@ def outbox_sweep(*, waiting_too: bool = False, limit: int = 500) -> dict[str, in
         pending = pending.filter(next_attempt_at__lte=timezone.now())
     ids = list(pending.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
     counts = {"sent": 0, "failed": 0}
-    with_broker = not current_app.conf.task_always_eager
+    broker = _broker_url()
+    if broker:
+        _broker_resting.pop(broker, None)  # the sweep always tries: it is the retry
     for message_id in ids:
         result = outbox_publish(message_id=message_id, waiting_too=waiting_too)
         if result != Publication.SKIPPED:
             counts[str(result)] += 1
-        if result == Publication.FAILED and with_broker:
+        if result == Publication.FAILED and broker:
             break
     counts["pending"] = OutboxMessage.objects.filter(status=OutboxStatus.PENDING).count()
     counts["pruned"] = outbox_prune()

@@ -30,6 +30,18 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _broker_not_resting():
+    """A broker or Redis that failed in one test must not be left alone (core.outbox, core.cache) in the next."""
+    from core import cache, outbox
+
+    outbox._broker_resting.clear()
+    cache._resting.clear()
+    yield
+    outbox._broker_resting.clear()
+    cache._resting.clear()
+
+
 def _required(reason: str):
     """Skip, or fail when the CI run said the service must be there."""
     import os

@@ -1,12 +1,15 @@
 """With the shared cache (Redis) down, pages are served uncached and /healthz says so."""
 
 import logging
+import socket
+import time
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from core import cache as core_cache
 from labor.models import JobApplication
 from marketplace.settings.base import cache_config
 from tests.factories import CertificationFactory, CooperativeFactory, build_site, make_product
@@ -91,3 +94,47 @@ def test_healthz_says_the_cache_is_down(client, cache_down):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": "ok", "cache": "down"}
+
+
+@pytest.fixture
+def silent_redis(settings, caplog):
+    """A Redis that accepts connections and never answers (a black-holed or hung server)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(100)
+    settings.CACHES = {"default": cache_config(f"redis://127.0.0.1:{listener.getsockname()[1]}/0")}
+    caplog.set_level(logging.WARNING)
+    yield
+    listener.close()
+
+
+def test_a_silent_redis_costs_one_timeout_then_rests(silent_redis, caplog, monkeypatch):
+    # when a page makes forty cache calls to a Redis that never answers
+    started = time.perf_counter()
+    values = [cache.get(f"card-{n}") for n in range(20)] + [cache.set(f"card-{n}", n) for n in range(20)]
+    elapsed = time.perf_counter() - started
+
+    # then they are misses, and only the first waited its timeout (0.5 s), not all forty (20 s)
+    assert values == [None] * 40
+    assert elapsed < 3, elapsed
+    rests = [record for record in caplog.records if "served without it" in record.getMessage()]
+    assert len(rests) == 1  # logged once, not forty times
+
+    # and once the rest is over, Redis is tried again
+    monkeypatch.setattr(core_cache, "_resting", dict.fromkeys(core_cache._resting, 0.0))
+    started = time.perf_counter()
+    assert cache.get("card-1") is None
+    assert time.perf_counter() - started >= 0.4
+
+
+def test_calls_skipped_while_redis_rests_are_not_logged_again():
+    skip = core_cache.SkipResting()
+    try:
+        try:
+            raise core_cache.RedisResting("not tried")
+        except core_cache.RedisResting as resting:
+            raise RuntimeError("wrapped") from resting
+    except RuntimeError as wrapped:
+        skipped = logging.LogRecord("django_redis", logging.ERROR, "", 0, "ignored", (), (RuntimeError, wrapped, None))
+    other = logging.LogRecord("django_redis", logging.ERROR, "", 0, "ignored", (), (OSError, OSError("x"), None))
+    assert skip.filter(skipped) is False and skip.filter(other) is True

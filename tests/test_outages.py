@@ -78,10 +78,11 @@ def test_broker_refusing_connections(django_capture_on_commit_callbacks, mailout
 
     # then each answers its saved result at once, the reference number included
     assert_saved_and_answered(data, writes)
-    # and every side effect waits in the outbox with the broker's error; nothing was sent
+    # and every side effect waits in the outbox; the broker was tried (and refused), then left
+    # alone for a few seconds, so the other jobs did not each wait for it; nothing was sent
     assert outbox_tasks(status=OutboxStatus.PENDING) == EXPECTED_TASKS
-    assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
-    assert all("refused" in error.lower() for error in OutboxMessage.objects.values_list("last_error", flat=True))
+    tried = OutboxMessage.objects.filter(attempts__gt=0)
+    assert tried.exists() and all("refused" in message.last_error.lower() for message in tried)
     assert mailoutbox == []
 
     # when the broker is back and the sweep runs

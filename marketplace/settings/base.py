@@ -172,15 +172,22 @@ def cache_config(url: str) -> dict:
     logged), so pages are served uncached instead of failing; the timeouts keep a Redis that
     stops answering from holding a worker (at most the timeout per cache call).
     """
+    from core.cache import connection_class_for
+
     config = environ.Env.cache_url_config(url)
     if "redis" in config["BACKEND"].lower():
-        config.setdefault("OPTIONS", {}).update(
+        options = config.setdefault("OPTIONS", {})
+        options.update(
             {
                 "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_SOCKET_CONNECT_TIMEOUT", default=0.5),
                 "SOCKET_TIMEOUT": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
                 "IGNORE_EXCEPTIONS": True,
             }
         )
+        # After a failure the process leaves Redis alone for a few seconds (core.cache), so a
+        # page waits one timeout, not one per cache call.
+        if connection_class_for(url):
+            options["CONNECTION_POOL_KWARGS"] = {"connection_class": connection_class_for(url)}
     return config
 
 
@@ -321,6 +328,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=30)
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+# After a failed publication a process leaves the broker alone this long: the other jobs of
+# the same request wait for the sweep rather than each for the connect timeout.
+OUTBOX_BROKER_REST_SECONDS = 5
 CELERY_BEAT_SCHEDULE = {
     # Outbox messages whose publication failed (broker or mail outage), when they are due again.
     "outbox-sweep": {
@@ -432,7 +442,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # While Redis rests after a failure (core.cache) each skipped cache call is not logged again.
+    "filters": {"skip_redis_resting": {"()": "core.cache.SkipResting"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["skip_redis_resting"]}
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO", "propagate": True},

@@ -121,7 +121,8 @@ def test_a_message_is_published_once_however_often_it_is_asked(django_capture_on
     assert CALLS == [5]
 
 
-def test_with_the_broker_down_the_sweep_stops_at_the_first_failure(django_capture_on_commit_callbacks):
+def test_with_the_broker_down_the_sweep_stops_at_the_first_failure(settings, django_capture_on_commit_callbacks):
+    settings.OUTBOX_BROKER_REST_SECONDS = 0
     with celery_broker(f"redis://{REFUSED}/0"):
         for value in range(3):
             with django_capture_on_commit_callbacks(execute=True):
@@ -145,3 +146,17 @@ def test_sent_messages_are_pruned_after_the_keeping_period(settings, django_capt
         outbox_enqueue(task=remember_task, args=(2,))  # keeps failing: waits, never pruned
     assert outbox_sweep()["pruned"] == 1
     assert list(OutboxMessage.objects.values_list("args", flat=True)) == [[2]]
+
+
+def test_after_a_failure_the_broker_is_left_alone_for_a_few_seconds(settings, django_capture_on_commit_callbacks):
+    """An order from three cooperatives records four jobs: with the broker down only the first waits for it."""
+    settings.OUTBOX_BROKER_REST_SECONDS = 5
+    with celery_broker(f"redis://{REFUSED}/0"):
+        with django_capture_on_commit_callbacks(execute=True):
+            for value in range(4):
+                outbox_enqueue(task=remember_task, args=(value,))
+        assert sorted(OutboxMessage.objects.values_list("attempts", flat=True)) == [0, 0, 0, 1]
+        assert outbox_sweep(waiting_too=True)["failed"] == 1  # the sweep tries anyway (then stops)
+    with celery_broker("memory://") as app:  # another broker (back, or a second one) is not affected
+        assert outbox_sweep(waiting_too=True)["sent"] == 4
+        assert len(queued_task_names(app)) == 4
