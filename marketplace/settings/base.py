@@ -169,8 +169,8 @@ def cache_config(url: str) -> dict:
     """The cache at ``url``; Redis with short socket timeouts and its errors ignored.
 
     When Redis is down or unreachable every read is a miss and every write is dropped (and
-    logged), so pages are served uncached instead of failing; the timeouts keep a Redis that
-    stops answering from holding a worker (at most the timeout per cache call).
+    logged), so pages are served uncached instead of failing; the timeouts and the rest after
+    a failure (core.cache) keep a Redis that stops answering from holding a worker.
     """
     from core.cache import connection_class_for
 
@@ -186,8 +186,9 @@ def cache_config(url: str) -> dict:
         )
         # After a failure the process leaves Redis alone for a few seconds (core.cache), so a
         # page waits one timeout, not one per cache call.
-        if connection_class_for(url):
-            options["CONNECTION_POOL_KWARGS"] = {"connection_class": connection_class_for(url)}
+        connection_class = connection_class_for(url)
+        if connection_class:
+            options["CONNECTION_POOL_KWARGS"] = {"connection_class": connection_class}
     return config
 
 
