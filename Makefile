@@ -69,8 +69,9 @@ check: install ## Django system checks and missing migrations
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 
-worker: install ## Celery worker with beat (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0)
-	$(VENV)/bin/celery -A marketplace worker --beat --loglevel=INFO --concurrency=2
+worker: install ## Celery worker with beat on the development settings (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0)
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-marketplace.settings.dev} \
+		$(VENV)/bin/celery -A marketplace worker --beat --loglevel=INFO --concurrency=2
 
 bench: install-dev ## Benchmark main pages against a trivial view (gunicorn; PostgreSQL when DATABASE_URL is set)
 	$(PY) -m bench

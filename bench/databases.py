@@ -154,10 +154,14 @@ def django_env(db: Database, *, settings: str = BENCH_SETTINGS, static_root: Pat
         DATABASE_CONN_MAX_AGE="60",
         DJANGO_MEDIA_ROOT=str(db.media_root),
         BENCH_MEDIA_ROOT=str(db.media_root),
+        # Production requires these; bench.settings replaces them with in-process services
+        # (and switches the production services check off), so nothing here is contacted.
         CACHE_URL="locmemcache://bench",
+        EMAIL_URL="dummymail://",
         REDIS_URL="",
-        CELERY_BROKER_URL="",
+        CELERY_BROKER_URL="memory://",
         CELERY_TASK_ALWAYS_EAGER="true",
+        DJANGO_SITE_URL="http://127.0.0.1",
         PYTHONUNBUFFERED="1",
         PYTHONWARNINGS="ignore",
     )

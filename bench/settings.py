@@ -42,6 +42,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CELERY_BROKER_URL = ""
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = True
+EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+# A loopback benchmark with in-process services on purpose: not a deployment to refuse.
+REQUIRE_PRODUCTION_SERVICES = False
 
 if os.environ.get("BENCH_SITE_CACHE") == "1":
     MIDDLEWARE = [

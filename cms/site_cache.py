@@ -4,8 +4,11 @@ Every entry carries a version number; publishing, unpublishing, moving or deleti
 a page, or changing a locale, bumps it (see ``cms.apps``), so nothing stale stays.
 """
 
+import logging
+
 from django.core.cache import cache
 
+logger = logging.getLogger(__name__)
 VERSION_KEY = "site-chrome:version"
 TIMEOUT = 60 * 60
 
@@ -19,15 +22,23 @@ def _version() -> int:
 
 
 def invalidate(*args, **kwargs) -> None:
-    """Signal receiver: forget every cached piece of chrome."""
+    """Signal receiver: forget every cached piece of chrome.
+
+    While the cache is down pages build their chrome uncached; a change made then cannot
+    reach the cache, so chrome cached before the outage may show for up to ``TIMEOUT`` after it.
+    """
     try:
-        cache.incr(VERSION_KEY)
+        if cache.incr(VERSION_KEY) is None:
+            logger.warning("site chrome: the cache is down; the change shows once its entries expire")
     except ValueError:
         cache.set(VERSION_KEY, 1, None)
 
 
 def cached(name: str, load, *, language: str | None = None):
-    """``load()``, kept until pages or locales change, per language (lists differ by language)."""
+    """``load()``, kept until pages or locales change, per language (lists differ by language).
+
+    With the cache down every read misses and every write is dropped: ``load()`` each time.
+    """
     from django.utils import translation
 
     key = f"site-chrome:{_version()}:{language or translation.get_language()}:{name}"

@@ -156,9 +156,9 @@ def certificates_due_for_alert(*, today: datetime.date | None = None):
     return due
 
 
-def certification_alert_record(*, certification: Certification, days_before: int) -> bool:
-    """Record that the alert was sent; False if it already was (so it goes out once)."""
-    _alert, created = CertificationAlert.objects.get_or_create(
+def certification_alert_record(*, certification: Certification, days_before: int) -> CertificationAlert | None:
+    """Record that the alert is due and goes out; None if it already was (so it goes out once)."""
+    alert, created = CertificationAlert.objects.get_or_create(
         certification=certification, days_before=days_before, valid_until=certification.valid_until
     )
-    return created
+    return alert if created else None

@@ -1,62 +1,23 @@
 """E-mails of cooperative onboarding (入驻申请通知): who hears about which step, in which language.
 
 Built by ``partners.tasks.send_application_emails_task`` after the step has committed;
-each message has a key so that a task run twice does not send it twice.
+each message has a key in the e-mail ledger (``core.mail``), so it is sent once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.contrib.sites.models import Site
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlencode, urlsafe_base64_encode
 
+from core.mail import Mail, absolute_url, recipient_language
 from partners.models import ApplicationEvent, ApplicationStatus, CooperativeApplication
 from partners.selectors import APPLICANT_VISIBLE_NOTES, county_officers, platform_reviewers
 
 Action = ApplicationEvent.Action
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "testserver"}
-
-
-def absolute_url(path: str) -> str:
-    """``path`` on the site's domain (the Sites framework): https except on a local machine."""
-    domain = Site.objects.get_current().domain
-    scheme = "http" if domain.split(":")[0] in LOCAL_HOSTS else "https"
-    return f"{scheme}://{domain}{path}"
-
-
-def _language(code: str | None) -> str:
-    codes = {language for language, _name in settings.LANGUAGES}
-    return code if code in codes else settings.LANGUAGE_CODE
-
-
-@dataclass
-class Mail:
-    """One e-mail to one address, rendered in ``language`` from <folder>/<template>_{subject,body}.txt."""
-
-    key: str
-    to: str
-    language: str
-    template: str
-    context: dict = field(default_factory=dict)
-    folder: str = "partners/emails"
-
-    def build(self) -> EmailMessage:
-        with translation.override(self.language):
-            context = dict(self.context)
-            for name, value in list(context.items()):
-                if callable(value):  # URLs are reversed in the recipient's language
-                    context[name] = value()
-            subject = render_to_string(f"{self.folder}/{self.template}_subject.txt", context)
-            body = render_to_string(f"{self.folder}/{self.template}_body.txt", context)
-        return EmailMessage(subject=" ".join(subject.split()), body=body, to=[self.to])
+FOLDER = "partners/emails"
 
 
 def _status_url(application: CooperativeApplication):
@@ -86,7 +47,7 @@ def mails_for_event(*, event: ApplicationEvent, applicant_language: str | None =
     """Every e-mail a step sends: the applicant always; officers on a new or returned-and-corrected
     application; platform staff when the county recommends or the applicant answers their request."""
     application = event.application
-    applicant_language = _language(applicant_language)
+    applicant_language = recipient_language(applicant_language)
     base = {
         "application": application,
         "event": event,
@@ -108,7 +69,12 @@ def mails_for_event(*, event: ApplicationEvent, applicant_language: str | None =
             applicant["set_password_url"] = _set_password_url(user)
     mails = [
         Mail(
-            f"applicant:{application.contact_email}", application.contact_email, applicant_language, template, applicant
+            key=f"application-event:{event.pk}:applicant",
+            to=application.contact_email,
+            language=applicant_language,
+            template=template,
+            context=applicant,
+            folder=FOLDER,
         )
     ]
 
@@ -125,11 +91,12 @@ def mails_for_event(*, event: ApplicationEvent, applicant_language: str | None =
         context = {**base, "reviewer": reviewer, "review_url": _review_url(application)}
         mails.append(
             Mail(
-                f"reviewer:{reviewer.pk}",
-                reviewer.email,
-                _language(reviewer.preferred_language),
-                "reviewer_notice",
-                context,
+                key=f"application-event:{event.pk}:reviewer:{reviewer.pk}",
+                to=reviewer.email,
+                language=recipient_language(reviewer.preferred_language),
+                template="reviewer_notice",
+                context=context,
+                folder=FOLDER,
             )
         )
     return mails

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
 from core.files import delete_after_commit, generated_name
+from core.outbox import outbox_enqueue
 from core.slugs import pinyin_slugify
 from core.uploads import validate_document
 from partners.models import (
@@ -224,8 +225,7 @@ def _record_event(
     event = ApplicationEvent(application=application, action=action, actor=actor, note=note)
     event.full_clean()
     event.save()
-    event_id = event.pk
-    transaction.on_commit(lambda: send_application_emails_task.delay(event_id, language))
+    outbox_enqueue(task=send_application_emails_task, args=(event.pk, language))
     return event
 
 

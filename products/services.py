@@ -21,6 +21,7 @@ from oscar.checks import use_productcategory_materialised_view
 from oscar.core.loading import get_model
 from oscar.core.utils import slugify
 
+from core.outbox import outbox_enqueue
 from products import imports
 from products.imports import ImageArchive, ImportFileError, Problem, ProductRow, RowChecker
 from products.models import ImportMode, ImportStatus, ListingStatus, ProductCertification
@@ -83,7 +84,7 @@ def product_import_create(
         if images:
             product_import.images.save(_stored_name(getattr(images, "name", "")), images, save=False)
         product_import.save()
-        transaction.on_commit(lambda: import_products_task.delay(product_import.pk))
+        outbox_enqueue(task=import_products_task, args=(product_import.pk,))
     return product_import
 
 

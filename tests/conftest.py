@@ -30,6 +30,18 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _broker_not_resting():
+    """A broker or Redis that failed in one test must not be left alone (core.outbox, core.cache) in the next."""
+    from core import cache, outbox
+
+    outbox._broker_resting.clear()
+    cache._resting.clear()
+    yield
+    outbox._broker_resting.clear()
+    cache._resting.clear()
+
+
 def _required(reason: str):
     """Skip, or fail when the CI run said the service must be there."""
     import os
@@ -37,6 +49,28 @@ def _required(reason: str):
     if os.environ.get("REQUIRE_SERVICES"):
         pytest.fail(reason + " (REQUIRE_SERVICES is set)")
     pytest.skip(reason)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip tests whose service is absent before their database is set up.
+
+    Skipped from a fixture, a transactional test has already been given the database and
+    flushes it on teardown, which leaves the kept test database broken for a browser journey
+    running after it in the same process. With REQUIRE_SERVICES (CI) nothing is skipped
+    here: the fixtures below fail instead.
+    """
+    import os
+
+    from django.conf import settings
+
+    if os.environ.get("REQUIRE_SERVICES"):
+        return
+    on_postgres = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+    for item in items:
+        if item.get_closest_marker("celery") and not os.environ.get("TEST_CELERY_BROKER_URL"):
+            item.add_marker(pytest.mark.skip(reason="needs a Celery worker: set TEST_CELERY_BROKER_URL"))
+        elif item.get_closest_marker("postgres") and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://…"))
 
 
 @pytest.fixture(autouse=True)

@@ -3,24 +3,20 @@
 from django.conf import settings
 from django.urls import reverse
 
+from core.mail import Mail, absolute_url, recipient_language
 from marketplace.accounts.models import PendingRegistration, User
 from marketplace.accounts.selectors import registration_token
-from partners.emails import Mail, absolute_url
 
 FOLDER = "accounts/emails"
 
 
-def _language(code: str | None) -> str:
-    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
-def registration_link_mail(pending: PendingRegistration) -> Mail:
+def registration_link_mail(pending: PendingRegistration, *, fingerprint: str) -> Mail:
     """To a new address: the link that creates the account, in the language the form was filled in."""
     token = registration_token(pending)
     return Mail(
-        key=f"registration-link:{pending.pk}",
+        key=f"accounts:registration-link:{pending.pk}:{fingerprint}",
         to=pending.email,
-        language=_language(pending.language),
+        language=recipient_language(pending.language),
         template="registration_link",
         folder=FOLDER,
         context={
@@ -31,12 +27,12 @@ def registration_link_mail(pending: PendingRegistration) -> Mail:
     )
 
 
-def registration_exists_mail(user: User) -> Mail:
+def registration_exists_mail(user: User, *, attempt: str) -> Mail:
     """To the owner of an address that has an account: someone tried to register it; how to log in or reset."""
     return Mail(
-        key=f"registration-exists:{user.pk}",
+        key=f"accounts:registration-exists:{user.pk}:{attempt}",
         to=user.email,
-        language=_language(user.preferred_language),
+        language=recipient_language(user.preferred_language),
         template="registration_exists",
         folder=FOLDER,
         context={

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from core.http import within_limit
+from core.outbox import outbox_enqueue
 from marketplace.accounts.models import PendingRegistration, User
 from marketplace.accounts.selectors import confirmation_period, pending_registration_for_token
 from marketplace.accounts.tasks import send_registration_exists_task, send_registration_link_task
@@ -44,7 +45,7 @@ def registration_request(*, email: str, password: str, next_url: str = "", langu
     user = User.objects.filter(email__iexact=address).order_by("pk").first()
     if user is not None:
         user_id, attempt = user.pk, str(now.timestamp())
-        transaction.on_commit(lambda: send_registration_exists_task.delay(user_id, attempt))
+        outbox_enqueue(task=send_registration_exists_task, args=(user_id, attempt))
         return
     values = {
         "password": hashed,
@@ -55,8 +56,7 @@ def registration_request(*, email: str, password: str, next_url: str = "", langu
     PendingRegistration(email=address, **values).full_clean(validate_unique=False)
     with transaction.atomic():
         pending, _created = PendingRegistration.objects.update_or_create(email=address, defaults=values)
-        pending_id = pending.pk
-        transaction.on_commit(lambda: send_registration_link_task.delay(pending_id))
+        outbox_enqueue(task=send_registration_link_task, args=(pending.pk,))
 
 
 def registration_confirm(*, token: str) -> tuple[User, str] | None:

@@ -1,7 +1,7 @@
 """E-mails of an order's steps (订单通知): who hears about which step, in their language.
 
 Built by ``fulfilment.tasks.send_fulfilment_email_task`` after the step has committed;
-each message has a unique key, recorded when sent, so a task run twice sends it once.
+each message has a unique key in the e-mail ledger (``core.mail``), so it is sent once.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
+from core.mail import Mail, absolute_url, recipient_language
 from marketplace.fulfilment.models import Fulfilment
-from partners.emails import Mail, _language, absolute_url
 
 BUYER_KINDS = {"order_placed", "shipped", "delivered", "cancelled", "returned"}
 COOPERATIVE_KINDS = {"new", "accepted", "cancelled", "returned"}
@@ -56,7 +56,7 @@ def mails_for(*, fulfilment: Fulfilment, kind: str) -> list[Mail]:
             key = f"order:{order.pk}:placed"
         else:
             key = f"fulfilment:{fulfilment.pk}:{kind}:buyer"
-        language = _language(getattr(order.user, "preferred_language", None) if order.user_id else None)
+        language = recipient_language(getattr(order.user, "preferred_language", None) if order.user_id else None)
         mails.append(
             Mail(
                 key=key,
@@ -73,7 +73,7 @@ def mails_for(*, fulfilment: Fulfilment, kind: str) -> list[Mail]:
                 Mail(
                     key=f"fulfilment:{fulfilment.pk}:{kind}:user:{user.pk}",
                     to=user.email,
-                    language=_language(user.preferred_language),
+                    language=recipient_language(user.preferred_language),
                     template=f"cooperative_{kind}",
                     context={**context, "url": _cooperative_url(fulfilment)},
                     folder=FOLDER,

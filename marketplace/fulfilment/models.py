@@ -168,20 +168,6 @@ class FulfilmentEvent(models.Model):
         return f"{self.fulfilment} {self.get_action_display()}"
 
 
-class SentNotification(models.Model):
-    """Marks an e-mail as sent so that a task delivered twice does not send it twice."""
-
-    key = models.CharField(max_length=120, unique=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("sent notification")
-        verbose_name_plural = _("sent notifications")
-
-    def __str__(self) -> str:
-        return self.key
-
-
 class StatementStatus(models.TextChoices):
     GENERATING = "generating", _("Being prepared")
     READY = "ready", _("Ready")

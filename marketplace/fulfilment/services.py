@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from core.outbox import outbox_enqueue
 from marketplace.fulfilment import selectors
 from marketplace.fulfilment.models import (
     Fulfilment,
@@ -38,9 +39,10 @@ Action = FulfilmentEvent.Action
 
 # --------------------------------------------------------------------------- helpers
 def _enqueue_email(fulfilment_id: int, kind: str) -> None:
+    """The step's e-mails, recorded in the step's transaction (the outbox) and sent after commit."""
     from marketplace.fulfilment.tasks import send_fulfilment_email_task
 
-    transaction.on_commit(lambda: send_fulfilment_email_task.delay(fulfilment_id, kind))
+    outbox_enqueue(task=send_fulfilment_email_task, args=(fulfilment_id, kind))
 
 
 def _locked(fulfilment: Fulfilment) -> Fulfilment:
@@ -356,7 +358,7 @@ def statement_request(*, partner, period: datetime.date, user=None) -> Settlemen
         statement.status = StatementStatus.GENERATING
         statement.error = ""
         statement.save(update_fields=["status", "error"])
-        transaction.on_commit(lambda: generate_settlement_statement_task.delay(statement.pk))
+        outbox_enqueue(task=generate_settlement_statement_task, args=(statement.pk,))
     return statement
 
 

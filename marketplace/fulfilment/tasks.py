@@ -4,36 +4,28 @@ import datetime
 import logging
 
 from celery import shared_task
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.mail import MAIL_TASK_OPTIONS, send_all_once
 from marketplace.fulfilment import emails, services
-from marketplace.fulfilment.models import Fulfilment, SentNotification
+from marketplace.fulfilment.models import Fulfilment
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="marketplace.fulfilment.tasks.send_fulfilment_email_task")
+@shared_task(name="marketplace.fulfilment.tasks.send_fulfilment_email_task", **MAIL_TASK_OPTIONS)
 def send_fulfilment_email_task(fulfilment_id: int, kind: str) -> int:
     """Send the e-mails of one fulfilment step (see ``fulfilment.emails.mails_for``).
 
-    Side effects: e-mails to the buyer and/or the cooperative's staff. Each message is
-    recorded in ``SentNotification`` under a unique key before it leaves, so a task
-    delivered twice sends nothing twice. Returns how many were sent.
+    Side effects: e-mails to the buyer and/or the cooperative's staff, each recorded in the
+    e-mail ledger (``core.mail.send_once``), so a task delivered twice, or retried after an
+    SMTP error part way, sends nothing twice. Retried with backoff on SMTP and network
+    errors. Returns how many were sent.
     """
     fulfilment = Fulfilment.objects.select_related("order", "order__user", "partner").filter(pk=fulfilment_id).first()
     if fulfilment is None:
         return 0
-    sent = 0
-    for mail in emails.mails_for(fulfilment=fulfilment, kind=kind):
-        try:
-            with transaction.atomic():
-                SentNotification.objects.create(key=mail.key)
-                mail.build().send()
-        except IntegrityError:
-            continue  # already sent
-        sent += 1
-    return sent
+    return send_all_once(emails.mails_for(fulfilment=fulfilment, kind=kind))
 
 
 @shared_task(name="marketplace.fulfilment.tasks.auto_accept_fulfilments_task")

@@ -169,7 +169,36 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://marketplace")}
+
+def cache_config(url: str) -> dict:
+    """The cache at ``url``; Redis with short socket timeouts and its errors ignored.
+
+    When Redis is down or unreachable every read is a miss and every write is dropped (and
+    logged), so pages are served uncached instead of failing; the timeouts and the rest after
+    a failure (core.cache) keep a Redis that stops answering from holding a worker.
+    """
+    from core.cache import connection_class_for
+
+    config = environ.Env.cache_url_config(url)
+    if "redis" in config["BACKEND"].lower():
+        options = config.setdefault("OPTIONS", {})
+        options.update(
+            {
+                "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_SOCKET_CONNECT_TIMEOUT", default=0.5),
+                "SOCKET_TIMEOUT": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+                "IGNORE_EXCEPTIONS": True,
+            }
+        )
+        # After a failure the process leaves Redis alone for a few seconds (core.cache), so a
+        # page waits one timeout, not one per cache call.
+        connection_class = connection_class_for(url)
+        if connection_class:
+            options["CONNECTION_POOL_KWARGS"] = {"connection_class": connection_class}
+    return config
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+CACHES = {"default": cache_config(env("CACHE_URL", default="locmemcache://marketplace"))}
 # Sessions read from a shared cache (Redis) and survive its loss through the database. A
 # local-memory cache is per process: with several workers a request could read another
 # worker's stale copy of the session (the basket, the checkout steps), so then the database alone.
@@ -265,6 +294,16 @@ EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="粤桂协作消费帮扶平台 <noreply@yuegui.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that stops answering must not hold a worker (or, embedded, a request) for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# E-mail tasks retry on SMTP and network errors: 1, 2, 4 … minutes, at most 10 minutes apart
+# (under the Redis visibility timeout), 12 times: about an hour and a half of mail outage.
+MAIL_RETRY_BACKOFF_SECONDS = env.int("MAIL_RETRY_BACKOFF_SECONDS", default=60)
+MAIL_RETRY_BACKOFF_MAX_SECONDS = 600
+MAIL_MAX_RETRIES = env.int("MAIL_MAX_RETRIES", default=12)
+# Public address of the site for links in e-mails (https://yuegui.example.cn); required in
+# production. Empty in development: links then use the Sites framework's domain (127.0.0.1:8000).
+SITE_URL = env("DJANGO_SITE_URL", default="").rstrip("/")
 
 # --------------------------------------------------------------------------- security
 SESSION_COOKIE_HTTPONLY = True
@@ -320,7 +359,29 @@ CELERY_REDIS_VISIBILITY_TIMEOUT = 2 * CELERY_TASK_TIME_LIMIT
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_REDIS_VISIBILITY_TIMEOUT}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_REDIS_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# An unreachable broker or result store must cost a request seconds, not minutes: short
+# connect and socket timeouts (a broker that stops answering), and few publish retries.
+# The outbox (core.outbox) publishes with no retries at all and waits for its sweep instead.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_TRANSPORT_OPTIONS.update(socket_connect_timeout=CELERY_BROKER_CONNECTION_TIMEOUT, socket_timeout=10)
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = 10
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# The outbox: a message whose publication failed is tried again after 1, 2, 4 … minutes (at
+# most an hour apart) and given up after OUTBOX_MAX_ATTEMPTS (about a day); sent ones are
+# kept OUTBOX_KEEP_DAYS for the admin.
+OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=30)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+# After a failed publication a process leaves the broker alone this long: the other jobs of
+# the same request wait for the sweep rather than each for the connect timeout.
+OUTBOX_BROKER_REST_SECONDS = 5
 CELERY_BEAT_SCHEDULE = {
+    # Outbox messages whose publication failed (broker or mail outage), when they are due again.
+    "outbox-sweep": {
+        "task": "core.tasks.sweep_outbox_task",
+        "schedule": 60,
+    },
     # Certificates: expiry alerts at 90/30/7 days, and listings follow lapses and renewals.
     "certification-expiry-alerts": {
         "task": "partners.certification_tasks.send_certification_alerts_task",
@@ -357,7 +418,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 # --------------------------------------------------------------------------- Wagtail
 WAGTAIL_SITE_NAME = "粤桂协作消费帮扶平台"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=SITE_URL or "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "txt", "csv"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -433,7 +494,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # While Redis rests after a failure (core.cache) each skipped cache call is not logged again.
+    "filters": {"skip_redis_resting": {"()": "core.cache.SkipResting"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["skip_redis_resting"]}
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO", "propagate": True},
@@ -464,3 +529,6 @@ LABOR_LOOKUP_WINDOW_SECONDS = env.int("LABOR_LOOKUP_WINDOW_SECONDS", default=600
 HEALTHZ_TIMEOUT_SECONDS = 2
 # seed_demo creates accounts with a published password: never in production.
 DEMO_DATA_ALLOWED = True
+# Production sets it: system checks (core.checks) then refuse console e-mail, a per-process
+# cache, in-process tasks and a site address that is not public.
+REQUIRE_PRODUCTION_SERVICES = False

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from freezegun import freeze_time
 
+from core.models import SentMail
 from marketplace.fulfilment import services
-from marketplace.fulfilment.models import SentNotification
 from marketplace.fulfilment.tasks import auto_accept_fulfilments_task, send_fulfilment_email_task
 from tests.factories import UserFactory
 from tests.fulfilment.builders import (
@@ -155,7 +155,7 @@ def test_each_step_mails_the_right_people_in_their_language(
     assert "Reason: 运输途中解冻" in only_mail_to(mails, BUYER_EMAIL).body
 
     # when every task runs a second time (a redelivered message): nothing is sent twice
-    sent, keys = len(mailoutbox), SentNotification.objects.count()
+    sent, keys = len(mailoutbox), SentMail.objects.count()
     with capture(execute=True):
         repeats = [
             send_fulfilment_email_task.delay(fulfilment.pk, kind).get()
@@ -166,7 +166,7 @@ def test_each_step_mails_the_right_people_in_their_language(
             for kind in kinds
         ]
     assert repeats == [0] * len(repeats)
-    assert len(mailoutbox) == sent and SentNotification.objects.count() == keys
+    assert len(mailoutbox) == sent and SentMail.objects.count() == keys
 
 
 def test_a_refused_step_sends_nothing(shop, mailoutbox, django_capture_on_commit_callbacks):

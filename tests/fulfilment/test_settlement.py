@@ -14,6 +14,7 @@ from django.utils import translation
 from freezegun import freeze_time
 from openpyxl import load_workbook
 
+from core.models import OutboxMessage, OutboxStatus
 from marketplace.fulfilment import services
 from marketplace.fulfilment.models import SettlementStatement, StatementLine, StatementStatus
 from marketplace.fulfilment.tasks import generate_monthly_statements_task
@@ -348,11 +349,12 @@ def test_a_failed_generation_is_recorded_for_staff_to_retry(month, django_captur
         raise OSError("disk full")
 
     monkeypatch.setattr(documents, "write_statement_files", broken)
-    with pytest.raises(OSError):
-        prepare(month["a"], capture=django_capture_on_commit_callbacks)
+    prepare(month["a"], capture=django_capture_on_commit_callbacks)  # the failure stays in the task
     statement = SettlementStatement.objects.get()
     assert statement.status == StatementStatus.FAILED and statement.error == "disk full"
     assert statement.lines.count() == 0
+    waiting = OutboxMessage.objects.get(task="marketplace.fulfilment.tasks.generate_settlement_statement_task")
+    assert waiting.status == OutboxStatus.PENDING and "disk full" in waiting.last_error
 
     monkeypatch.undo()
     browser = Client()
