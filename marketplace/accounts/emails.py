@@ -1,7 +1,10 @@
 """E-mails about accounts: the registration link, and "someone tried to register with your address"."""
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from core.mail import Mail, absolute_url, recipient_language
 from marketplace.accounts.models import PendingRegistration, User
@@ -39,5 +42,29 @@ def registration_exists_mail(user: User, *, attempt: str) -> Mail:
             "site_name": settings.WAGTAIL_SITE_NAME,
             "login_url": lambda: absolute_url(reverse("customer:login")),
             "reset_url": lambda: absolute_url(reverse("password-reset")),
+        },
+    )
+
+
+def password_reset_mail(user: User, *, confirm_url_name: str, attempt: str) -> Mail:
+    """To an account's owner who asked for it: a one-time link to set a new password."""
+
+    def confirm_url() -> str:
+        kwargs = {
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        }
+        return absolute_url(reverse(confirm_url_name, kwargs=kwargs))
+
+    return Mail(
+        key=f"accounts:password-reset:{user.pk}:{attempt}",
+        to=user.email,
+        language=recipient_language(user.preferred_language),
+        template="password_reset",
+        folder=FOLDER,
+        context={
+            "site_name": settings.WAGTAIL_SITE_NAME,
+            "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+            "confirm_url": confirm_url,
         },
     )

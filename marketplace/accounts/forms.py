@@ -3,11 +3,13 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as DjangoUserCreationForm
 from oscar.apps.checkout.forms import GatewayForm as OscarGatewayForm
 from oscar.apps.customer.forms import EmailUserCreationForm
 from oscar.apps.customer.utils import normalise_email
+from wagtail.admin.forms.auth import PasswordResetForm as WagtailPasswordResetForm
 
 from .models import User
 
@@ -70,3 +72,29 @@ class GatewayForm(OscarGatewayForm):
             self.errors.pop("password", None)
             return self.cleaned_data
         return AuthenticationForm.clean(self)
+
+
+class QueuedPasswordResetMixin:
+    """A password-reset form that e-mails through the outbox instead of inside the request.
+
+    The answer is then the same, in content and in time, whether or not the address has an
+    account, and a mail server that is down costs the visitor nothing: the e-mail leaves when it
+    is back (``marketplace.accounts.services.password_reset_request``).
+    """
+
+    confirm_url_name = "password-reset-confirm"
+
+    def save(self, *args, **kwargs) -> None:
+        from marketplace.accounts.services import password_reset_request
+
+        password_reset_request(email=self.cleaned_data["email"], confirm_url_name=self.confirm_url_name)
+
+
+class PasswordResetForm(QueuedPasswordResetMixin, DjangoPasswordResetForm):
+    """The shop's "forgotten password" form (``/shop/password-reset/``)."""
+
+
+class AdminPasswordResetForm(QueuedPasswordResetMixin, WagtailPasswordResetForm):
+    """Wagtail's "forgotten password" form (``/admin/password_reset/``), linking to Wagtail's confirm page."""
+
+    confirm_url_name = "wagtailadmin_password_reset_confirm"

@@ -11,7 +11,11 @@ from core.http import within_limit
 from core.outbox import outbox_enqueue
 from marketplace.accounts.models import PendingRegistration, User
 from marketplace.accounts.selectors import confirmation_period, pending_registration_for_token
-from marketplace.accounts.tasks import send_registration_exists_task, send_registration_link_task
+from marketplace.accounts.tasks import (
+    send_password_reset_task,
+    send_registration_exists_task,
+    send_registration_link_task,
+)
 from marketplace.accounts.throttling import login_username
 
 # E-mails one address can receive from the registration form, whatever is typed: the form must
@@ -90,3 +94,18 @@ def login_failures_reset(*, user: User) -> int:
     Returns how many attempt records were deleted.
     """
     return axes_reset(username=login_username(None, {"username": user.email}))
+
+
+def password_reset_request(*, email: str, confirm_url_name: str) -> None:
+    """Someone asked to reset the password of ``email``.
+
+    Side effect, after commit: for each active account of that address with a usable password
+    (Django's rule), an e-mail with a one-time link to ``confirm_url_name``, through the outbox.
+    Nothing else, and nothing that tells the caller whether the address has an account.
+    """
+    from django.contrib.auth.forms import PasswordResetForm
+
+    attempt = str(timezone.now().timestamp())
+    with transaction.atomic():
+        for user in PasswordResetForm().get_users(email):
+            outbox_enqueue(task=send_password_reset_task, args=(user.pk, confirm_url_name, attempt))

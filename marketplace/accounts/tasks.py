@@ -35,3 +35,18 @@ def send_registration_exists_task(user_id: int, attempt: str) -> int:
     if user is None:
         return 0
     return int(send_once(emails.registration_exists_mail(user, attempt=attempt)))
+
+
+@shared_task(name="marketplace.accounts.tasks.send_password_reset_task", **MAIL_TASK_OPTIONS)
+def send_password_reset_task(user_id: int, confirm_url_name: str, attempt: str) -> int:
+    """E-mail an account's owner a one-time link to set a new password.
+
+    The link is made here, not in the request: it stays valid until the password changes or
+    ``PASSWORD_RESET_TIMEOUT`` passes. Side effect: one e-mail, recorded in the e-mail ledger
+    (once per request, ``attempt`` names it). Retried with backoff on SMTP and network errors.
+    Returns how many e-mails were sent.
+    """
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return 0
+    return int(send_once(emails.password_reset_mail(user, confirm_url_name=confirm_url_name, attempt=attempt)))

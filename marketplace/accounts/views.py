@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 from oscar.apps.customer import views as customer_views
 
 from marketplace.accounts import selectors, services
-from marketplace.accounts.forms import RegistrationForm
+from marketplace.accounts.forms import PasswordResetForm, RegistrationForm
 from marketplace.accounts.throttling import login_username
 
 REGISTERED_EMAIL_KEY = "registration_email"  # the address "check your mailbox" names
@@ -117,6 +117,14 @@ class LogoutView(View):
         for cookie in settings.OSCAR_COOKIES_DELETE_ON_LOGOUT:
             response.delete_cookie(cookie)
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Oscar's "forgotten password" page; the e-mail leaves through the outbox (``forms.PasswordResetForm``)."""
+
+    form_class = PasswordResetForm
+    success_url = reverse_lazy("password-reset-done")
+    template_name = "oscar/registration/password_reset_form.html"
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

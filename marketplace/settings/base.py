@@ -224,6 +224,8 @@ LOGIN_URL = "customer:login"
 LOGIN_REDIRECT_URL = "customer:summary"
 # Registration creates the account when the link e-mailed to the address is followed, within this many days.
 ACCOUNT_CONFIRMATION_DAYS = env.int("ACCOUNT_CONFIRMATION_DAYS", default=3)
+# "Forgotten password" in Wagtail's admin e-mails through the outbox, as the shop's does.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "marketplace.accounts.forms.AdminPasswordResetForm"
 
 # The client's address (core.http.client_ip). Unset, REMOTE_ADDR is the client. Behind our own
 # reverse proxies: the header they write (request.META name) and how many of them stand in front

@@ -174,10 +174,11 @@ def test_what_was_typed_as_a_password_is_never_stored(superuser):
     assert attempt.username == superuser.email.lower()
 
 
-def test_a_new_password_by_e_mail_unlocks_the_account(superuser, client):
+def test_a_new_password_by_e_mail_unlocks_the_account(superuser, client, django_capture_on_commit_callbacks):
     fail(SHOP, Client(), superuser.email, LIMIT)
     # when the owner asks for a reset and follows the link
-    client.post(reverse("password-reset"), {"email": superuser.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password-reset"), {"email": superuser.email})
     link = next(line for line in mail.outbox[-1].body.splitlines() if "/password-reset/confirm/" in line)
     path = link[link.index("/", link.index("//") + 2) :].strip()
     form_page = client.get(path, follow=True)
