@@ -17,12 +17,12 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.models import SentMail
 from marketplace.fulfilment import services
 from marketplace.fulfilment.models import (
     Fulfilment,
     FulfilmentEvent,
     FulfilmentStatus,
-    SentNotification,
     SettlementStatement,
     StatementStatus,
 )
@@ -145,9 +145,7 @@ def test_ship_and_cancel_of_the_same_part_at_once_exactly_one_wins_and_stock_agr
 
 def accepted_mail_keys(fulfilment) -> list[str]:
     return list(
-        SentNotification.objects.filter(key__startswith=f"fulfilment:{fulfilment.pk}:accepted:").values_list(
-            "key", flat=True
-        )
+        SentMail.objects.filter(key__startswith=f"fulfilment:{fulfilment.pk}:accepted:").values_list("key", flat=True)
     )
 
 
