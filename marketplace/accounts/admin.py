@@ -4,9 +4,13 @@ Mobile and address phone numbers are shown masked and never looked up, searched 
 (``core.personal_data``). Oscar's address admins are registered again here with that rule.
 """
 
-# Oscar's admins register on import; importing them first lets them be replaced below.
+# Oscar's admins register on import; importing them first lets them be replaced or corrected below.
 import oscar.apps.address.admin as oscar_address_admin
+import oscar.apps.analytics.admin  # noqa: F401
+import oscar.apps.communication.admin  # noqa: F401
+import oscar.apps.customer.admin  # noqa: F401
 import oscar.apps.order.admin as oscar_order_admin
+import oscar.apps.wishlists.admin  # noqa: F401
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -85,3 +89,11 @@ for model, model_admin in (
 ):
     admin.site.unregister(model)
     admin.site.register(model, model_admin)
+
+
+# Oscar's admins search on ``user__username`` (``owner__username``), which our user model (e-mail
+# login) has not: any search there would be a 500. They keep every other field.
+for model_admin in admin.site._registry.values():
+    fields = tuple(model_admin.search_fields or ())
+    if any(field.endswith("__username") for field in fields):
+        model_admin.search_fields = tuple(field for field in fields if not field.endswith("__username"))
