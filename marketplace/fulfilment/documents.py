@@ -24,6 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.files import delete_after_commit
 from core.spreadsheets import append_row
 from marketplace.fulfilment import selectors
 
@@ -134,11 +135,14 @@ def statement_pdf(statement) -> bytes:
 
 
 def write_statement_files(statement, language: str = "zh-hans") -> None:
-    """Render both files in ``language`` and attach them to the statement (saved by the caller)."""
+    """Render both files in ``language`` and attach them to the statement (saved by the caller).
+
+    Files of an earlier preparation leave storage once the transaction commits: if it rolls
+    back, the statement keeps pointing at files that still exist.
+    """
     name = f"{statement.partner.code}-{statement.period:%Y-%m}"
     with translation.override(language):
         xlsx, pdf = statement_xlsx(statement), statement_pdf(statement)
     for field, content, suffix in ((statement.xlsx, xlsx, "xlsx"), (statement.pdf, pdf, "pdf")):
-        if field:
-            field.delete(save=False)
+        delete_after_commit(field.storage, field.name)
         field.save(f"{name}.{suffix}", ContentFile(content), save=False)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -180,7 +181,22 @@ def test_regenerating_a_statement_is_idempotent(month, django_capture_on_commit_
     assert StatementLine.objects.count() == len(first_lines)
     assert (again.amount_due, again.sales_count, again.returns_count) == (Decimal("10.00"), 3, 2)
     assert again.generated_at == utc("2026-04-03 04:00:00")
-    assert statement_files() == files  # replaced, not piled up
+    # replaced, not piled up: the earlier files left storage after the commit
+    assert len(statement_files()) == 2 and not set(files) & set(statement_files())
+    assert sorted(os.path.basename(f.name) for f in (again.xlsx, again.pdf)) == statement_files()
+
+
+def test_files_of_an_earlier_preparation_stay_when_the_new_one_rolls_back(month, django_capture_on_commit_callbacks):
+    first = prepare(month["a"], capture=django_capture_on_commit_callbacks)
+    files = statement_files()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.statement_generate(statement_id=first.pk)
+        raise RuntimeError("the preparation fails after writing its files")
+
+    first.refresh_from_db()
+    assert set(files) <= set(statement_files())
+    assert first.xlsx.read() and first.pdf.read().startswith(b"%PDF")
 
 
 def test_an_empty_month_gives_a_ready_statement_of_zero(django_capture_on_commit_callbacks):
