@@ -10,8 +10,9 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from partners import certifications
-from partners.certification_tasks import send_certification_alerts_task, sync_certified_listings_task
+from partners.certification_tasks import send_certification_alerts_task
 from partners.models import Certification, CertificationAlert
+from products.tasks import sync_certified_listings_task
 from tests.factories import CertificationFactory, CooperativeFactory, UserFactory, make_product
 
 pytestmark = pytest.mark.django_db
