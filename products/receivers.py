@@ -11,15 +11,18 @@
   replace product and category pictures without a service of ours: the files (and their
   thumbnails) are deleted after commit by ``core.files`` — Oscar's own receiver
   (OSCAR_DELETE_IMAGE_FILES) deleted them at once, so a rolled-back change lost its picture.
+- The shop's county filter forgets its cached counties when visibility changes.
 """
 
+from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from oscar.core.loading import get_model
 
 from core.files import remove_files_with_rows, remove_replaced_files
 from partners.signals import CERTIFICATE_SAVED, certification_changed, cooperative_activation_changed
-from products import visibility
+from products import selectors, visibility
+from products.signals import product_visibility_changed
 
 StockRecord = get_model("partner", "StockRecord")
 Product = get_model("catalogue", "Product")
@@ -66,3 +69,8 @@ def certification_changed_received(sender, certification_ids, change, **kwargs):
 @receiver(cooperative_activation_changed, dispatch_uid="products-cooperative-activation")
 def cooperative_activation_received(sender, cooperative_ids, **kwargs):
     visibility.cooperatives_activation_changed(cooperative_ids=cooperative_ids)
+
+
+@receiver(product_visibility_changed, dispatch_uid="products-county-filter")
+def forget_counties_with_products(sender, **kwargs):
+    cache.delete(selectors.COUNTIES_WITH_PRODUCTS_KEY)

@@ -63,8 +63,14 @@ def with_valid_certification(queryset: QuerySet, *, scheme: str) -> QuerySet:
     return queryset.filter(certifications__in=valid).distinct()
 
 
+COUNTIES_WITH_PRODUCTS_KEY = "catalogue:counties-with-products"
+
+
 def counties_with_products():
-    """Counties that have at least one public product, for the browse filter (cached briefly)."""
+    """Counties that have at least one public product, for the browse filter.
+
+    Cached until the shop's visibility changes (``products.receivers``), five minutes at most.
+    """
     from django.core.cache import cache
 
     County = get_model("partner", "County")
@@ -77,7 +83,7 @@ def counties_with_products():
             .values("slug", "name")
         )
 
-    return cache.get_or_set("catalogue:counties-with-products", load, 300)
+    return cache.get_or_set(COUNTIES_WITH_PRODUCTS_KEY, load, 300)
 
 
 def category_tree():

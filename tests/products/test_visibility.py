@@ -24,7 +24,7 @@ from products.models import ImportMode, ImportStatus, ProductCertification
 from products.services import product_import_process
 from products.signals import product_visibility_changed
 from products.tasks import sync_certified_listings_task
-from tests.factories import CertificationFactory, UserFactory, make_product
+from tests.factories import CertificationFactory, CountyFactory, UserFactory, make_product
 from tests.products.conftest import csv_bytes, row
 from tests.products.test_pictures import dashboard_post, form_data
 
@@ -363,6 +363,17 @@ def test_staff_deactivate_a_cooperative_in_the_admin(client, shop, commit, annou
     with commit():
         assert client.post(url, data).status_code == 302
     assert announced == []
+
+
+def test_the_county_filter_follows_at_once(client, coop, commit):
+    county = CountyFactory(name="凌云县", slug="lingyun")
+    with commit():
+        product = make_product(cooperative=coop, title="凌云白毫", origin_county=county)
+    slugs = lambda: {c["slug"] for c in client.get(reverse("catalogue:index")).context["counties"]}  # noqa: E731
+    assert "lingyun" in slugs()
+    with commit():
+        visibility.product_delist(product=product, reason="停产")
+    assert "lingyun" not in slugs()
 
 
 # --------------------------------------------------------------------------- layering
