@@ -24,7 +24,7 @@ from products.models import ImportMode, ImportStatus, ProductCertification
 from products.services import product_import_process
 from products.signals import product_visibility_changed
 from products.tasks import sync_certified_listings_task
-from tests.factories import CertificationFactory, CountyFactory, UserFactory, make_product
+from tests.factories import CategoryFactory, CertificationFactory, CountyFactory, UserFactory, make_product
 from tests.products.conftest import csv_bytes, row
 from tests.products.test_pictures import dashboard_post, form_data
 
@@ -323,14 +323,16 @@ def test_a_receiver_that_fails_is_logged_and_the_change_stays(client, shop, comm
 
 
 # --------------------------------------------------------------------------- screens that change it
-def test_a_dashboard_save_is_one_announcement(client, coop, category, commit, announced):
-    """Oscar's product form (public flag, certificates) and its stock formset save in one transaction."""
-    with commit():
-        product = make_product(cooperative=coop, title="田东芒果", category=category)
-    announced.clear()
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_dashboard_save_is_one_announcement(client, announced):
+    """Oscar's product form (public flag, certificates) and its stock formset save in one transaction.
+
+    Transactional: requests commit for real, each write on its own unless the view groups them.
+    """
+    product = make_product(title="田东芒果", category=CategoryFactory())
     client.force_login(UserFactory(email="admin@example.com", is_staff=True, is_superuser=True))
-    with commit():
-        response = dashboard_post(client, product, **{"stockrecords-0-num_in_stock": "0"})
+    announced.clear()
+    response = dashboard_post(client, product, **{"stockrecords-0-num_in_stock": "0"})
     assert response.status_code == 302
     assert _stock(product).num_in_stock == 0
     assert announced == [(product.pk,)]
