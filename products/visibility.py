@@ -67,6 +67,7 @@ class _Batch:
         for chunk in _chunks(ids):
             # A variant's availability is its parent's in the shop's lists.
             ids.update(Product.objects.filter(pk__in=chunk, parent__isnull=False).values_list("parent_id", flat=True))
+        logger.debug("product_visibility_changed: %s", sorted(ids))
         for receiver, result in product_visibility_changed.send_robust(sender=Product, product_ids=tuple(sorted(ids))):
             if isinstance(result, Exception):
                 logger.error("product_visibility_changed: %r failed", receiver, exc_info=result)
