@@ -9,7 +9,7 @@ from core.files import generated_name
 from core.personal_data import PersonalDataAdminMixin, mask_phone
 from core.uploads import is_new_upload, validate_document
 from core.widgets import PrivateFileInput
-from partners import certifications
+from partners import certifications, services
 from partners.models import Certification, County
 
 
@@ -104,6 +104,15 @@ class CooperativeAdmin(PersonalDataAdminMixin, PartnerAdmin):  # noqa: F405
     @admin.display(description=_("contact phone"))
     def masked_contact_phone(self, obj) -> str:
         return mask_phone(obj.contact_phone)
+
+    def save_model(self, request, obj, form, change):
+        """A change of "active" goes through the service, which tells the catalogue."""
+        active = obj.is_active
+        if change and "is_active" in form.changed_data:
+            obj.is_active = form.initial["is_active"]
+        super().save_model(request, obj, form, change)
+        if change:
+            services.cooperative_activation_set(cooperative=obj, active=active)
 
 
 admin.site.unregister(Partner)  # noqa: F405

@@ -1,4 +1,4 @@
-"""Celery jobs for certificates: expiry alerts and listings that follow lapses and renewals."""
+"""Celery jobs for certificates: expiry alerts (the listings that follow lapses are the catalogue's: products.tasks)."""
 
 from celery import shared_task
 from django.db import transaction
@@ -7,7 +7,6 @@ from core.mail import MAIL_TASK_OPTIONS, Mail, recipient_language, send_all_once
 from core.outbox import outbox_enqueue
 from partners import certifications
 from partners.models import CertificationAlert
-from products.listings import listings_sync
 
 
 @shared_task(name="partners.certification_tasks.send_certification_alerts_task")
@@ -52,9 +51,3 @@ def send_certification_alert_task(alert_id: int) -> int:
         )
         for user in users
     )
-
-
-@shared_task(name="partners.certification_tasks.sync_certified_listings_task")
-def sync_certified_listings_task() -> dict[str, int]:
-    """Write down today's lapses and renewals in product listings. Idempotent."""
-    return listings_sync()

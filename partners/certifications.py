@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.files import delete_after_commit
 from partners.models import Certification, CertificationAlert, CertificationScheme
+from partners.signals import CERTIFICATE_SAVED, CERTIFICATE_VERIFIED, certification_changed
 
 ALERT_DAYS = (90, 30, 7)
 
@@ -84,8 +85,9 @@ def certification_save(*, certification: Certification) -> Certification:
     """Normalise, fill the scheme's default validity, check and save.
 
     A change of number, dates or scan needs staff verification again.
-    Side effects: restores or delists the holder's products at once (see ``listings_sync``);
-    a replaced or removed scan is deleted from storage after commit.
+    Side effects: ``partners.signals.certification_changed`` ("saved") inside the transaction,
+    on which the catalogue delists or relists the products depending on it at once; a
+    replaced or removed scan is deleted from storage after commit.
     """
     certification.number = normalise_number(certification.number)
     if certification.valid_from and certification.valid_until is None:
@@ -115,21 +117,23 @@ def certification_save(*, certification: Certification) -> Certification:
     certification.full_clean()
     certification.save()
     delete_after_commit(certification.scan.storage, replaced_scan)
-    from products.listings import listings_sync
-
-    listings_sync(certification_ids=[certification.pk])
+    certification_changed.send(sender=Certification, certification_ids=(certification.pk,), change=CERTIFICATE_SAVED)
     return certification
 
 
 @transaction.atomic
 def certification_verify(*, certification: Certification, staff) -> Certification:
-    """Staff confirm the certificate against the issuer's register (核验)."""
+    """Staff confirm the certificate against the issuer's register (核验).
+
+    Side effects: ``partners.signals.certification_changed`` ("verified") inside the transaction.
+    """
     if not staff.is_staff:
         raise ValidationError(_("Only platform staff can verify certificates."), code="not_staff")
     certification.verified = True
     certification.verified_by = staff
     certification.verified_at = timezone.now()
     certification.save(update_fields=["verified", "verified_by", "verified_at"])
+    certification_changed.send(sender=Certification, certification_ids=(certification.pk,), change=CERTIFICATE_VERIFIED)
     return certification
 
 

@@ -28,6 +28,7 @@ from partners.models import (
     Partner,
 )
 from partners.selectors import open_application_for_credit_code
+from partners.signals import cooperative_activation_changed
 from partners.tasks import send_application_emails_task
 from partners.validators import normalise_credit_code, validate_credit_code, validate_credit_code_division
 
@@ -534,3 +535,22 @@ def application_approve(*, application: CooperativeApplication, reviewer) -> Par
         _record_event(application=locked, action=_Action.APPROVE, actor=reviewer)
     application.status, application.partner = locked.status, partner
     return partner
+
+
+@transaction.atomic
+def cooperative_activation_set(*, cooperative: Partner, active: bool) -> bool:
+    """Activate or deactivate a cooperative (启用/停用 合作社). Returns whether its state changed.
+
+    Only the flag is written (the screen that changes it validated the rest, so no
+    ``full_clean()``). Side effects: ``partners.signals.cooperative_activation_changed``
+    inside the transaction, when the state changed (the catalogue re-announces the
+    cooperative's products).
+    """
+    locked = Partner.objects.select_for_update().get(pk=cooperative.pk)
+    cooperative.is_active = active
+    if locked.is_active == active:
+        return False
+    locked.is_active = active
+    locked.save(update_fields=["is_active"])
+    cooperative_activation_changed.send(sender=Partner, cooperative_ids=(locked.pk,), active=active)
+    return True

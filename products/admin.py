@@ -10,6 +10,7 @@ from oscar.apps.catalogue import admin as oscar_admin
 from oscar.apps.catalogue.admin import *  # noqa: F403
 
 from core.uploads import SafeImageField
+from products import visibility
 
 CHECKED_PICTURES = {models.ImageField: {"form_class": SafeImageField}}
 
@@ -20,6 +21,11 @@ class AttributeInline(oscar_admin.AttributeInline):
 
 class ProductAdmin(oscar_admin.ProductAdmin):
     inlines = [AttributeInline, oscar_admin.CategoryInline, oscar_admin.ProductRecommendationInline]
+
+    def save_related(self, request, form, formsets, change):
+        """Listing state, the public flag and certificates can all be edited here."""
+        super().save_related(request, form, formsets, change)
+        visibility.products_edited(product_ids=[form.instance.pk])
 
 
 class ProductAttributeValueAdmin(oscar_admin.ProductAttributeValueAdmin):

@@ -8,7 +8,7 @@ from django.views.generic import ListView, View
 from oscar.core.loading import get_model
 
 from partners.certificate_views import CooperativeMixin
-from products import listings
+from products import visibility
 from products.models import ListingStatus
 
 Product = get_model("catalogue", "Product")
@@ -46,15 +46,15 @@ class ListingActionView(CooperativeMixin, View):
         )
         try:
             if action == "submit":
-                listings.product_submit_for_review(product=product)
+                visibility.product_submit_for_review(product=product)
                 messages.success(request, _("Sent for review."))
             elif action == "approve":
-                listings.product_approve_listing(product=product, reviewer=request.user)
+                visibility.product_approve_listing(product=product, reviewer=request.user)
                 messages.success(request, _("Listed."))
             elif action == "delist":
                 if not request.user.is_staff:
                     raise PermissionDenied
-                listings.product_delist(product=product, reason=request.POST.get("reason", "")[:255])
+                visibility.product_delist(product=product, reason=request.POST.get("reason", "")[:255])
                 messages.success(request, _("Delisted."))
             else:
                 raise PermissionDenied

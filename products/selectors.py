@@ -1,11 +1,14 @@
 """Reads of the catalogue, shaped so a page costs a fixed number of queries."""
 
+import datetime
 import unicodedata
 
-from django.db.models import Prefetch, QuerySet, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from oscar.core.loading import get_model
+
+from products.models import ListingStatus, ProductCertification
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
@@ -23,11 +26,21 @@ def _with_listing_data(queryset: QuerySet) -> QuerySet:
     )
 
 
-def shop_visible_products() -> QuerySet:
-    """Listed, public products none of whose listing certificates has lapsed today."""
-    from products.listings import lapsed_dependency_q
-    from products.models import ListingStatus
+def lapsed_dependency_q(today: datetime.date | None = None) -> Q:
+    """Products with a certificate their listing depends on that is not valid ``today``."""
+    today = today or timezone.localdate()
+    lapsed = ProductCertification.objects.filter(product=OuterRef("pk"), listing_depends=True).filter(
+        Q(certification__valid_from__gt=today) | Q(certification__valid_until__lt=today)
+    )
+    return Q(Exists(lapsed))
 
+
+def shop_visible_products() -> QuerySet:
+    """Listed, public products none of whose listing certificates has lapsed today.
+
+    The one rule of what the shop shows (the catalogue, product pages, checkout, the trace
+    page); every change of what it depends on goes through ``products.visibility``.
+    """
     return Product.objects.filter(is_public=True, listing_status=ListingStatus.LISTED).exclude(lapsed_dependency_q())
 
 
@@ -50,8 +63,14 @@ def with_valid_certification(queryset: QuerySet, *, scheme: str) -> QuerySet:
     return queryset.filter(certifications__in=valid).distinct()
 
 
+COUNTIES_WITH_PRODUCTS_KEY = "catalogue:counties-with-products"
+
+
 def counties_with_products():
-    """Counties that have at least one public product, for the browse filter (cached briefly)."""
+    """Counties that have at least one public product, for the browse filter.
+
+    Cached until the shop's visibility changes (``products.receivers``), five minutes at most.
+    """
     from django.core.cache import cache
 
     County = get_model("partner", "County")
@@ -64,7 +83,7 @@ def counties_with_products():
             .values("slug", "name")
         )
 
-    return cache.get_or_set("catalogue:counties-with-products", load, 300)
+    return cache.get_or_set(COUNTIES_WITH_PRODUCTS_KEY, load, 300)
 
 
 def category_tree():

@@ -1,7 +1,7 @@
 """Writes of the catalogue.
 
-Sections: bulk import (商品批量导入). Other writes (listings, prices) go in their own
-sections below it.
+Sections: bulk import (商品批量导入). Listing state and everything else that changes what
+the shop shows or sells is ``products.visibility``'s.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from oscar.core.loading import get_model
 from oscar.core.utils import slugify
 
 from core.outbox import outbox_enqueue
-from products import imports
+from products import imports, visibility
 from products.imports import ImageArchive, ImportFileError, Problem, ProductRow, RowChecker
 from products.models import ImportMode, ImportStatus, ListingStatus, ProductCertification
 
@@ -42,7 +42,10 @@ logger = logging.getLogger(__name__)
 # same file twice changes nothing. New products start "under review" and hidden; an
 # update keeps the listing status and only writes what changed. Price re-review is the
 # listing rules' business (products/receivers.py): a stock record whose price changes is
-# saved on its own so that its post_save receivers run; stock-only changes go in bulk.
+# saved on its own so that its post_save receivers run; stock-only changes go in bulk and
+# tell ``products.visibility`` themselves which products became available or sold out, as
+# do new certificate links (a lapsed one takes a product out of the shop). Each chunk's
+# transaction announces its products once, when it commits.
 
 IMPORT_CHUNK_ROWS = 500
 IMPORTED_IMAGE_PREFIX = "import-"
@@ -342,7 +345,9 @@ def _apply_rows(partner: Partner, rows: list[ProductRow], images: ImageArchive |
     changed_products = []
     changed_fields: set[str] = set()
     restocked = []
+    stock_changes: list[tuple[int, bool, bool]] = []
     moved_products = []
+    linked_products = []
     for row in rows:
         record = records.get(row.sku)
         if record is None:
@@ -359,14 +364,17 @@ def _apply_rows(partner: Partner, rows: list[ProductRow], images: ImageArchive |
             changed = True
         if record.price != row.price or record.num_in_stock != row.stock or record.price_currency != "CNY":
             price_changed = record.price != row.price
+            had_stock = visibility.in_stock(num_in_stock=record.num_in_stock, num_allocated=record.num_allocated)
             record.price, record.num_in_stock, record.price_currency = row.price, row.stock, "CNY"
             if price_changed or record.low_stock_threshold is not None:
                 # Saved one by one so that post_save receivers see it: the listing rules'
-                # price re-review, Oscar's low-stock alerts.
+                # price re-review and availability, Oscar's low-stock alerts.
                 record.save(update_fields=["price", "num_in_stock", "price_currency", "date_updated"])
             else:
                 record.date_updated = now
                 restocked.append(record)
+                has_stock = visibility.in_stock(num_in_stock=record.num_in_stock, num_allocated=record.num_allocated)
+                stock_changes.append((product.pk, had_stock, has_stock))
             changed = True
         if row.category_id not in categories[product.pk]:
             moved_products.append(product.pk)
@@ -375,6 +383,7 @@ def _apply_rows(partner: Partner, rows: list[ProductRow], images: ImageArchive |
         missing = [pk for pk in row.certificate_ids if pk not in certificates[product.pk]]
         if missing:
             new_certificates.extend(ProductCertification(product=product, certification_id=pk) for pk in missing)
+            linked_products.append(product.pk)
             changed = True
         if row.image_digest and not any(
             IMPORTED_IMAGE_PREFIX + row.image_digest[:24] in image.original.name for image in pictures[product.pk]
@@ -393,6 +402,8 @@ def _apply_rows(partner: Partner, rows: list[ProductRow], images: ImageArchive |
         ProductCategory.objects.filter(product_id__in=moved_products).delete()
     ProductCategory.objects.bulk_create(new_links)
     ProductCertification.objects.bulk_create(new_certificates)
+    visibility.stock_written(changes=stock_changes)
+    visibility.certificates_linked(product_ids=linked_products)
     return counts
 
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from products import services
+from products import services, visibility
 
 
 @shared_task(name="products.tasks.import_products_task")
@@ -22,3 +22,13 @@ def import_products_task(import_id: int) -> dict:
         "updated": product_import.updated_count,
         "unchanged": product_import.unchanged_count,
     }
+
+
+@shared_task(name="products.tasks.sync_certified_listings_task")
+def sync_certified_listings_task() -> dict[str, int]:
+    """Write down today's certificate lapses and renewals in product listings (nightly, see CELERY_BEAT_SCHEDULE).
+
+    Side effects: the listing state of the products concerned and, after commit,
+    ``product_visibility_changed`` for them. Idempotent. Returns how many were delisted and restored.
+    """
+    return visibility.listings_sync()

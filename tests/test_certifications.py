@@ -10,8 +10,9 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from partners import certifications
-from partners.certification_tasks import send_certification_alerts_task, sync_certified_listings_task
+from partners.certification_tasks import send_certification_alerts_task
 from partners.models import Certification, CertificationAlert
+from products.tasks import sync_certified_listings_task
 from tests.factories import CertificationFactory, CooperativeFactory, UserFactory, make_product
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +136,23 @@ def test_a_certificate_the_listing_does_not_depend_on_only_loses_its_badge(clien
     page = client.get(product.get_absolute_url()).content.decode()
     assert "富川脐橙" in page and "GF451022250010" not in page
     assert sync_certified_listings_task() == {"delisted": 0, "restored": 0}
+
+
+def test_saving_and_verifying_a_certificate_tell_the_listeners():
+    """partners says what happened (partners.signals); what follows for listings is the catalogue's."""
+    from partners.signals import CERTIFICATE_SAVED, CERTIFICATE_VERIFIED, certification_changed
+
+    heard = []
+
+    def listener(sender, certification_ids, change, **kwargs):
+        heard.append((certification_ids, change))
+
+    certification_changed.connect(listener, weak=False, dispatch_uid="test-certification-changed")
+    try:
+        certificate = certifications.certification_save(certification=new_certificate())
+        certifications.certification_verify(certification=certificate, staff=UserFactory(is_staff=True))
+        with pytest.raises(ValidationError):
+            certifications.certification_save(certification=new_certificate(number="GF45"))
+    finally:
+        certification_changed.disconnect(dispatch_uid="test-certification-changed")
+    assert heard == [((certificate.pk,), CERTIFICATE_SAVED), ((certificate.pk,), CERTIFICATE_VERIFIED)]

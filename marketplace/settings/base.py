@@ -390,7 +390,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=0),
     },
     "certification-listings-sync": {
-        "task": "partners.certification_tasks.sync_certified_listings_task",
+        "task": "products.tasks.sync_certified_listings_task",
         "schedule": crontab(hour=0, minute=5),
     },
     # Wagtail publishes scheduled pages and unpublishes expired ones (labor posts).
