@@ -1,6 +1,7 @@
 """A buyer finds a certified product on the home page and puts it in the basket."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import CertificationFactory, CooperativeFactory, build_site, make_product
 
@@ -15,18 +16,18 @@ def test_buyer_adds_product_to_basket(page, journey):
     make_product(title="田东芒果", price="59.90")
 
     page.goto("/")
-    assert page.get_by_role("heading", name="认证农产品").is_visible()
+    expect(page.get_by_role("heading", name="认证农产品")).to_be_visible()
     journey.check("home")
 
     page.get_by_role("link", name="巴马香猪五花肉").first.click()
     page.wait_for_url(f"**{product.get_absolute_url()}")
-    assert page.get_by_role("heading", level=1, name="巴马香猪五花肉").is_visible()
-    assert page.get_by_text("GF451022250001").first.is_visible()
+    expect(page.get_by_role("heading", level=1, name="巴马香猪五花肉")).to_be_visible()
+    expect(page.get_by_text("GF451022250001").first).to_be_visible()
     journey.check("product")
 
-    page.get_by_role("button", name="加入购物车").first.click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.get_by_role("button", name="加入购物车").first.click()
     page.goto("/shop/basket/")
-    assert page.get_by_text("巴马香猪五花肉").first.is_visible()
-    assert page.get_by_text("¥88.00").first.is_visible()
+    expect(page.get_by_text("巴马香猪五花肉").first).to_be_visible()
+    expect(page.get_by_text("¥88.00").first).to_be_visible()
     journey.check("basket")

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Permission
+from playwright.sync_api import expect
 
 from products.models import ListingStatus
 from tests.e2e.conftest import log_in
@@ -37,14 +38,14 @@ def test_cooperative_lists_certified_products(page, journey):
     page.fill("#id_number", "GF4510272500")  # too short: the form says what shape is expected
     page.fill("#id_issuer", "中国绿色食品发展中心")
     page.fill("#id_valid_from", "2026-01-01")
-    page.click("form[enctype] button[type=submit]")
-    page.wait_for_load_state("load")
-    assert page.locator(".invalid-feedback").first.is_visible()
+    with page.expect_navigation():
+        page.click("form[enctype] button[type=submit]")
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
     journey.check("certificate-error")
     page.fill("#id_number", "GF451027250001")
     page.click("form[enctype] button[type=submit]")
     page.wait_for_url("**/cooperatives/certificates/")
-    assert page.get_by_role("cell", name="GF451027250001", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="GF451027250001", exact=True)).to_be_visible()
     journey.check("certificates")
 
     # It imports two products from a CSV file.
@@ -59,19 +60,19 @@ def test_cooperative_lists_certified_products(page, journey):
     journey.check("import-done")
 
     page.goto("/cooperatives/listings/")
-    assert page.get_by_role("cell", name="凌云白毫 特级").first.is_visible()
+    expect(page.get_by_role("cell", name="凌云白毫 特级").first).to_be_visible()
     journey.check("listings-in-review")
 
     # Platform staff list the certified one; it appears in the shop with its badge.
     _log_in(page, "staff@platform.example.cn", "/cooperatives/listings/?status=review")
     row = page.locator("tr", has_text="凌云白毫 特级")
-    row.locator("form[action$='/approve/'] button").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        row.locator("form[action$='/approve/'] button").click()
     journey.check("listed")
 
     page.context.clear_cookies()
     page.goto("/shop/catalogue/?county=lingyun")
-    assert page.get_by_role("link", name="凌云白毫 特级").is_visible()
+    expect(page.get_by_role("link", name="凌云白毫 特级")).to_be_visible()
     assert page.get_by_text("凌云白毫 红茶").count() == 0  # still under review
     journey.check("shop")
     from oscar.core.loading import get_model

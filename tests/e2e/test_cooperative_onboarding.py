@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from partners.models import ApplicationStatus, CooperativeApplication, Partner
 from tests.e2e.conftest import log_in
@@ -43,9 +44,9 @@ def test_cooperative_onboarding(page, journey):
     }
     for selector, document in documents.items():
         page.set_input_files(selector, files=[document])
-    page.click("button[name=submit-application]")
-    page.wait_for_load_state("load")
-    assert page.locator("#id_credit_code_error").is_visible()
+    with page.expect_navigation():
+        page.click("button[name=submit-application]")
+    expect(page.locator("#id_credit_code_error")).to_be_visible()
     assert page.locator("#id_credit_code").get_attribute("aria-invalid") == "true"
     assert CooperativeApplication.objects.count() == 0
     journey.check("apply-errors")
@@ -72,18 +73,18 @@ def test_cooperative_onboarding(page, journey):
     page.wait_for_url(f"**/cooperatives/review/{application.reference}/")
     journey.check("officer-review")
     page.fill("#id_recommend-note", "生产经营正常，质量安全无问题。")
-    page.click("#step-recommend button")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.click("#step-recommend button")
     application.refresh_from_db()
     assert application.status == ApplicationStatus.RECOMMENDED
 
     # Platform staff approve it.
     _log_in(page, "staff@platform.example.cn", f"/cooperatives/review/{application.reference}/")
-    assert page.locator("#step-approve").is_visible()
+    expect(page.locator("#step-approve")).to_be_visible()
     journey.check("staff-review")
-    page.click("#step-approve button")
-    page.wait_for_load_state("load")
-    assert page.locator("#partner-created").is_visible()
+    with page.expect_navigation():
+        page.click("#step-approve button")
+    expect(page.locator("#partner-created")).to_be_visible()
     journey.check("approved")
 
     # The cooperative and its staff account exist, with dashboard access.

@@ -6,6 +6,7 @@ Meant for tests/e2e/ (its browser fixtures: Chromium, axe-core, no sideways scro
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from cms import models as cms
 from labor.models import ApplicationStatus, JobApplication, PhoneAccess
@@ -40,9 +41,10 @@ def test_job_seeker_applies_and_employer_calls_back(page, journey):
     page.select_option("#id_home_county", str(county.pk))
     page.check("#id_poverty_alleviated_0")
     page.evaluate("document.getElementById('apply-form').noValidate = true")  # let the server say it
-    page.click("button[name=apply]")
-    page.wait_for_load_state("load")
-    assert page.locator("#id_mobile_error").is_visible() and page.locator("#id_consent_error").is_visible()
+    with page.expect_navigation():
+        page.click("button[name=apply]")
+    expect(page.locator("#id_mobile_error")).to_be_visible()
+    expect(page.locator("#id_consent_error")).to_be_visible()
     assert page.locator("#id_mobile").get_attribute("aria-invalid") == "true"
     assert not JobApplication.objects.exists()
     journey.check("apply-errors")
@@ -60,8 +62,8 @@ def test_job_seeker_applies_and_employer_calls_back(page, journey):
     assert "138****1234" in page.content() and "13812341234" not in page.content()
     journey.check("employer-list")
     page.click(f"text={application.reference}")
-    page.click("#reveal-button")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.click("#reveal-button")
     assert page.locator("#mobile").inner_text().strip() == "13812341234"
     assert PhoneAccess.objects.filter(viewer=employer_user).count() == 1
     journey.check("employer-number")
@@ -83,8 +85,8 @@ def test_job_seeker_applies_and_employer_calls_back(page, journey):
     page.click("button[name=lookup]")
     page.wait_for_url("**/labor/my/applications/")
     journey.check("my-applications")
-    page.click("button[name=delete]")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.click("button[name=delete]")
     application.refresh_from_db()
     assert application.anonymised_at is not None and application.mobile == ""
     assert re.search(application.reference, page.content())  # the confirmation names it

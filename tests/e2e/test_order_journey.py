@@ -63,8 +63,8 @@ def test_order_from_three_cooperatives(page, journey):
     for title, *_rest, quantity, _storage in PARTS:
         for _ in range(quantity):  # the product page adds one at a time
             page.goto(products[title].get_absolute_url())
-            page.click("#add_to_basket_form button[type=submit]")
-            page.wait_for_load_state("load")
+            with page.expect_navigation():
+                page.click("#add_to_basket_form button[type=submit]")
     page.goto("/shop/basket/")
     for title, *_rest in PARTS:
         expect(page.get_by_text(title).first).to_be_visible()

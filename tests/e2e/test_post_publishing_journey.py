@@ -99,8 +99,8 @@ def test_post_publishing(page, journey):
     page.click(f"[role=tab][aria-controls={promote_tab}]")
     page.fill("#id_slug", "appliance-assembly")
     page.click("footer .w-dropdown__toggle")
-    page.click("button[name=action-submit]")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.click("button[name=action-submit]")
     _admin_messages_shown(page)
     error = page.locator("[data-contentpath=requirements] .error-message")
     assert "“仅限男性”" in error.inner_text()

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from playwright.sync_api import expect
 from wagtail.images.models import Image
 from wagtail.models import Collection, Locale
 
@@ -88,7 +89,7 @@ def test_visitor_finds_a_project_by_county_and_year(page, journey):
     page.wait_for_url("**/projects/baise-mango/")
     assert page.locator(".gallery img").count() == 2
     assert page.locator(".gallery img").first.get_attribute("alt") == "田东芒果采摘"
-    assert page.locator("#h-products").is_visible()
+    expect(page.locator("#h-products")).to_be_visible()
     assert page.locator(".product-card h3").inner_text() == "百色芒果5斤装"
     journey.check("project")
 
