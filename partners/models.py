@@ -131,7 +131,7 @@ class StockRecord(AbstractStockRecord):
     the last unit twice. Here every change is one conditional UPDATE whose row count says
     whether it happened: allocation only while ``num_allocated + quantity <= num_in_stock``,
     consumption only of what is allocated and in stock. Callers lock rows in primary-key
-    order (``partners.stock.lock_stock_records``) so concurrent orders do not deadlock.
+    order (``marketplace.fulfilment.stock.lock_stock_records``) so concurrent orders do not deadlock.
     """
 
     def _conditional_update(self, condition: Q, **changes) -> bool:

@@ -1,67 +1,33 @@
-"""Order placement: safe stock, one fulfilment per cooperative, one order per basket.
+"""Order placement from the checkout: Oscar's ``OrderPlacementMixin`` handing over to ``order_place``.
 
-Oscar's ``OrderPlacementMixin`` is the documented override point; ``OrderCreator`` is
-reached through it because the order app itself is not forked.
+Oscar's mixin is the documented override point (the order app is not forked). Everything that
+writes the order — the basket lock and its one idempotency key, the on-sale check, the stock
+locks, Oscar's ``OrderCreator``, the fulfilments, the payment policy's statuses — is
+``checkout.services.order_place``, called once; the mixin turns its answer into a response.
 """
 
 import logging
 
 from django.db import transaction
 from django.http import HttpResponseRedirect
-from django.utils.translation import gettext as _
 from oscar.apps.checkout import mixins
-from oscar.apps.order.exceptions import UnableToPlaceOrder
-from oscar.core.loading import get_class, get_model
 
 from marketplace.checkout import services
-from marketplace.fulfilment import selectors as fulfilment_selectors
-
-CoreOrderCreator = get_class("order.utils", "OrderCreator")
-Basket = get_model("basket", "Basket")
-Order = get_model("order", "Order")
-StockRecord = get_model("partner", "StockRecord")
 
 logger = logging.getLogger("marketplace.checkout")
+#: The orders this session placed (the last ten): a guest may be shown only those. Whose order
+#: it is, not whether it was placed — that is the basket's order (``selectors.placed_order_for_basket``).
 PLACED_ORDERS_SESSION_KEY = "placed_orders"
 
 
-class OrderCreator(CoreOrderCreator):
-    """Refuses what may no longer be sold and locks the basket's stock rows in primary-key order.
-
-    The lock makes concurrent checkouts of the same products queue instead of deadlocking
-    (each takes the rows in the same order); ``StockRecord.allocate`` then only succeeds
-    while stock remains, so the loser of a race gets ``InsufficientStock`` and no order.
-    """
-
-    def place_order(self, basket, *args, **kwargs):
-        with transaction.atomic():
-            self.check_still_on_sale(basket)
-            ids = sorted({line.stockrecord_id for line in basket.all_lines() if line.stockrecord_id})
-            list(StockRecord.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
-            return super().place_order(basket, *args, **kwargs)
-
-    def check_still_on_sale(self, basket) -> None:
-        from products.selectors import shop_visible_products
-
-        lines = list(basket.all_lines())
-        on_sale = set(
-            shop_visible_products().filter(pk__in=[line.product_id for line in lines]).values_list("pk", flat=True)
-        )
-        for line in lines:
-            if line.product_id not in on_sale:
-                raise UnableToPlaceOrder(
-                    _("“%(product)s” is no longer on sale. Remove it from your basket to continue.")
-                    % {"product": line.product.get_title()}
-                )
-        for shipment in fulfilment_selectors.shipment_plan(basket):
-            if shipment.method is None:
-                raise UnableToPlaceOrder(
-                    _("No cold-chain shipping is available for the products of %(cooperative)s at the moment.")
-                    % {"cooperative": shipment.partner.name}
-                )
-
-
 class OrderPlacementMixin(mixins.OrderPlacementMixin):
+    def freeze_basket(self, basket):
+        """Not frozen: Oscar freezes a basket while payment is taken elsewhere, and none is
+        (``checkout.payment``). ``order_place`` holds the basket row locked from its first read
+        to the submitted basket, so a repeated click queues on it and is answered with the order;
+        a basket frozen (and saved) before that lock would instead look gone to it."""
+        return None
+
     def handle_order_placement(
         self,
         order_number,
@@ -75,64 +41,29 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
         surcharges=None,
         **kwargs,
     ):
-        """Place the order and its fulfilments once per basket (``checkout.services.order_place``);
-        a repeated submission is answered with the order already placed."""
-        order, placed = services.order_place(
-            basket=basket,
-            order_number=order_number,
-            user=user,
-            place=lambda: self.place_order(
-                order_number=order_number,
-                user=user,
+        """Place the order once per basket (``checkout.services.order_place``), then Oscar's
+        success steps; a repeated submission is answered with the order already placed."""
+        with transaction.atomic():
+            order, placed = services.order_place(
                 basket=basket,
+                user=user,
+                order_number=order_number,
                 shipping_address=shipping_address,
                 shipping_method=shipping_method,
                 shipping_charge=shipping_charge,
-                order_total=order_total,
                 billing_address=billing_address,
+                order_total=order_total,
                 surcharges=surcharges,
+                request=getattr(self, "request", None),
                 **kwargs,
-            ),
-        )
+            )
+            if placed:
+                # Oscar's hook: the payment sources and events ``handle_payment`` recorded (none today).
+                self.save_payment_details(order)
         if placed:
             return self.handle_successful_order(order)
         logger.info("Order #%s: repeated submission answered with the placed order", order.number)
         return self.answer_with_placed_order(order)
-
-    def place_order(
-        self,
-        order_number,
-        user,
-        basket,
-        shipping_address,
-        shipping_method,
-        shipping_charge,
-        order_total,
-        billing_address=None,
-        surcharges=None,
-        **kwargs,
-    ):
-        """Oscar's ``place_order`` with our ``OrderCreator`` (the order app is not forked)."""
-        shipping_address = self.create_shipping_address(user, shipping_address)
-        billing_address = self.create_billing_address(user, billing_address, shipping_address, **kwargs)
-        status = kwargs.pop("status", None) or self.get_initial_order_status(basket)
-        request = kwargs.pop("request", None) or getattr(self, "request", None)
-        order = OrderCreator().place_order(
-            user=user,
-            order_number=order_number,
-            basket=basket,
-            shipping_address=shipping_address,
-            shipping_method=shipping_method,
-            shipping_charge=shipping_charge,
-            total=order_total,
-            billing_address=billing_address,
-            status=status,
-            request=request,
-            surcharges=surcharges,
-            **kwargs,
-        )
-        self.save_payment_details(order)
-        return order
 
     def handle_successful_order(self, order):
         self.remember_placed_order(order)

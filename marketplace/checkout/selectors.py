@@ -1,8 +1,15 @@
-"""Reads for checkout: a buyer's delivery addresses (地址簿)."""
+"""Reads for checkout: a buyer's delivery addresses (地址簿), and the order a basket became."""
 
 from oscar.core.loading import get_model
 
+Order = get_model("order", "Order")
 UserAddress = get_model("address", "UserAddress")
+
+
+def placed_order_for_basket(basket_id: int):
+    """The order placed from basket ``basket_id``, or None: the basket is the placement's one
+    idempotency key (``services.order_place``)."""
+    return Order.objects.filter(basket_id=basket_id).order_by("pk").first()
 
 
 def delivery_addresses_for(*, user):

@@ -1,15 +1,16 @@
 """Checkout views.
 
 The delivery address is a Chinese one (``forms.ShippingAddressForm``); a signed-in buyer picks
-one of their address book, the default one chosen already. Payment is bank transfer against
-invoice after acceptance (先货后款), so nothing is entered at the payment step: it goes
-straight to the preview. A repeated "place order" answers with the order already placed.
+one of their address book, the default one chosen already. How the buyer pays is the payment
+policy's (``payment.policy_for``; today bank transfer against invoice after acceptance, 先货后款),
+so nothing is entered at the payment step: it goes straight to the preview, which shows the
+policy's text, as does the thank-you page. A repeated "place order" answers with the order
+already placed (``services.order_place``).
 """
 
 import json
 from functools import cache
 
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
@@ -20,11 +21,10 @@ from oscar.core.loading import get_model
 
 from core import regions
 from marketplace.accounts.forms import GatewayForm
-from marketplace.checkout import selectors
+from marketplace.checkout import payment, selectors
 from marketplace.checkout.forms import UserAddressForm
 from marketplace.checkout.mixins import PLACED_ORDERS_SESSION_KEY
 
-Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 
 
@@ -105,10 +105,12 @@ class PaymentDetailsView(views.PaymentDetailsView):
 
     def dispatch(self, request, *args, **kwargs):
         # A retry after the order went through (reload, back button, second tab): the basket
-        # is submitted and empty now, so Oscar would send the buyer back to the basket.
+        # is submitted and empty now, so Oscar would send the buyer back to the basket before
+        # the placement could answer with the order. Ask the same key first: the basket.
         if request.method == "POST" and request.POST.get("action") == "place_order":
             # Load the basket before looking for the order: if the order commits in between,
-            # the look finds it; if not, this request queues behind it in ``submit``.
+            # the look finds it; if not, this request still holds the open basket and queues
+            # behind the placement on the basket row (``services.order_place``).
             getattr(request.basket, "pk", None)
             order = self.placed_order_for(request, request.POST.get("basket_token", ""))
             if order is not None:
@@ -116,32 +118,34 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 return redirect("checkout:thank-you")
         return super().dispatch(request, *args, **kwargs)
 
-    def submit(self, **kwargs):
-        """Oscar's submission, with the basket row locked from the freeze to the placed order.
-
-        Oscar freezes (and saves) the basket before placing the order; unlocked, a second
-        click arriving in between would find neither an open basket nor an order and be sent
-        to an empty basket. Locked, it waits here and is answered with the order.
-        """
-        basket = kwargs["basket"]
-        with transaction.atomic():
-            Basket.objects.select_for_update().filter(pk=basket.pk).values_list("pk").first()
-            order = Order.objects.filter(basket_id=basket.pk).first()
-            if order is not None:
-                return self.answer_with_placed_order(order)
-            return super().submit(**kwargs)
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["payment_policy"] = payment.policy_for(self.request.user, self.request.basket)
+        return ctx
 
     @staticmethod
     def placed_order_for(request, token: str):
+        """The order of the basket named by the form, if this session or user placed it."""
         if not token.isdigit():
             return None
-        order = Order.objects.filter(basket_id=int(token)).first()
+        order = selectors.placed_order_for_basket(int(token))
         if order is None:
             return None
         mine = order.pk in request.session.get(PLACED_ORDERS_SESSION_KEY, []) or (
             request.user.is_authenticated and order.user_id == request.user.pk
         )
         return order if mine else None
+
+
+class ThankYouView(views.ThankYouView):
+    """Oscar's thank-you page, with how the order is paid (the payment policy's text)."""
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        order = ctx.get("order")
+        if order is not None:
+            ctx["payment_policy"] = payment.policy_for(order.user, order.basket)
+        return ctx
 
 
 class IndexView(views.IndexView):

@@ -424,7 +424,6 @@ class DemoSeeder:
         from oscar.apps.partner.strategy import Selector
         from oscar.core.loading import get_class
 
-        from marketplace.checkout.mixins import OrderCreator
         from marketplace.checkout.services import order_place
         from marketplace.shipping.methods import PerCooperativeShipping
 
@@ -444,23 +443,19 @@ class DemoSeeder:
         method = PerCooperativeShipping()
         charge = method.calculate(basket)
         place = data.DEMO_ADDRESSES[address_key]
-        address = ShippingAddress.objects.create(
+        address = ShippingAddress(
             **{key: value for key, value in place.items() if key != "country"},
             country=Country.objects.get(iso_3166_1_a2=place["country"]),
         )
         order, _placed = order_place(
             basket=basket,
-            order_number=number,
             user=user,
-            place=lambda: OrderCreator().place_order(
-                basket=basket,
-                total=OrderTotalCalculator().calculate(basket, charge),
-                shipping_method=method,
-                shipping_charge=charge,
-                user=user,
-                shipping_address=address,
-                order_number=number,
-            ),
+            order_number=number,
+            shipping_address=address,
+            shipping_method=method,
+            shipping_charge=charge,
+            billing_address=None,
+            order_total=OrderTotalCalculator().calculate(basket, charge),
         )
         return order
 

@@ -66,6 +66,56 @@ class FulfilmentStatus(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
+class FulfilmentStep:
+    """The steps a fulfilment can take (the views' ``action`` names)."""
+
+    SHIP = "ship"  # the cooperative hands it to a carrier (发货)
+    DELIVER = "deliver"  # the carrier reports delivery (已送达)
+    ACCEPT = "accept"  # the buyer accepts the goods (验收)
+    AUTO_ACCEPT = "auto_accept"  # accepted for a buyer who did not answer (自动验收)
+    EVALUATE = "evaluate"  # the buyer rates the delivery (评价); the status stays
+    CANCEL = "cancel"  # before it ships (取消): the buyer or platform staff
+    RETURN = "return"  # goods came back (退货): platform staff
+
+
+# step → (statuses it may start from, status it leads to). The one statement of which step is
+# possible when: ``fulfilment.services`` refuses any other, and the screens offer only these
+# (``Fulfilment.steps``). Who may take a step is the services' other check. A part awaiting
+# payment can only be cancelled until a payment policy that starts there adds its way out
+# (``checkout.payment``).
+FULFILMENT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    FulfilmentStep.SHIP: (frozenset({FulfilmentStatus.TO_SHIP}), FulfilmentStatus.SHIPPED),
+    FulfilmentStep.DELIVER: (frozenset({FulfilmentStatus.SHIPPED}), FulfilmentStatus.DELIVERED),
+    FulfilmentStep.ACCEPT: (
+        frozenset({FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED}),
+        FulfilmentStatus.ACCEPTED,
+    ),
+    FulfilmentStep.AUTO_ACCEPT: (
+        frozenset({FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED}),
+        FulfilmentStatus.ACCEPTED,
+    ),
+    FulfilmentStep.EVALUATE: (frozenset({FulfilmentStatus.ACCEPTED}), FulfilmentStatus.ACCEPTED),
+    FulfilmentStep.CANCEL: (
+        frozenset({FulfilmentStatus.AWAITING_PAYMENT, FulfilmentStatus.TO_SHIP}),
+        FulfilmentStatus.CANCELLED,
+    ),
+    FulfilmentStep.RETURN: (
+        frozenset({FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED, FulfilmentStatus.ACCEPTED}),
+        FulfilmentStatus.RETURNED,
+    ),
+}
+
+
+def fulfilment_steps_from(status: str) -> frozenset[str]:
+    """The steps a fulfilment in ``status`` may take."""
+    return frozenset(step for step, (sources, _target) in FULFILMENT_TRANSITIONS.items() if status in sources)
+
+
+def fulfilment_statuses_allowing(step: str) -> frozenset[str]:
+    """The statuses from which ``step`` may be taken."""
+    return FULFILMENT_TRANSITIONS[step][0]
+
+
 class BuyerType(models.TextChoices):
     BUDGET_UNIT = "budget_unit", _("Budget unit")
     BUYER = "buyer", _("Registered buyer")
@@ -128,6 +178,14 @@ class Fulfilment(models.Model):
     @property
     def total(self) -> Decimal:
         return self.goods_total + self.shipping_cost
+
+    @property
+    def steps(self) -> frozenset[str]:
+        """The steps its status allows (``FULFILMENT_TRANSITIONS``); templates ask ``"cancel" in f.steps``."""
+        return fulfilment_steps_from(self.status)
+
+    def allows(self, step: str) -> bool:
+        return self.status in fulfilment_statuses_allowing(step)
 
     def lines(self):
         return self.order.lines.filter(partner_id=self.partner_id).order_by("pk")

@@ -14,7 +14,6 @@ from oscar.core.loading import get_model
 from marketplace.fulfilment.models import (
     BuyerType,
     Fulfilment,
-    FulfilmentStatus,
     SettlementStatement,
     ShippingMethod,
     StatementLine,
@@ -24,8 +23,6 @@ Line = get_model("order", "Line")
 Partner = get_model("partner", "Partner")
 
 COLD_STORAGE = {"chilled", "frozen"}
-# Statuses a buyer may still cancel in; stock is allocated but nothing has left the farm.
-CANCELLABLE = {FulfilmentStatus.AWAITING_PAYMENT, FulfilmentStatus.TO_SHIP}
 BUDGET_UNIT_GROUPS = ("预算单位采购员", "预算单位审批人", "预算单位管理员", "预算单位财务")
 
 

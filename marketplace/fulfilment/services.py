@@ -23,17 +23,20 @@ from oscar.core.loading import get_model
 from core.outbox import outbox_enqueue
 from marketplace.fulfilment import selectors
 from marketplace.fulfilment.models import (
+    FULFILMENT_TRANSITIONS,
     Fulfilment,
     FulfilmentEvent,
     FulfilmentStatus,
+    FulfilmentStep,
     SettlementStatement,
     StatementLine,
     StatementStatus,
 )
+from marketplace.fulfilment.stock import lock_stock_records
 
 Order = get_model("order", "Order")
-StockRecord = get_model("partner", "StockRecord")
 Status = FulfilmentStatus
+Step = FulfilmentStep
 Action = FulfilmentEvent.Action
 
 
@@ -51,9 +54,13 @@ def _locked(fulfilment: Fulfilment) -> Fulfilment:
     return Fulfilment.objects.select_for_update(of=("self",)).select_related("order", "partner").get(pk=fulfilment.pk)
 
 
-def _require_state(fulfilment: Fulfilment, allowed: set[str], message: str) -> None:
+def _require_state(fulfilment: Fulfilment, step: str, message: str) -> str:
+    """The status ``step`` leads to, if ``FULFILMENT_TRANSITIONS`` allows it from the fulfilment's status;
+    otherwise ``ValidationError(message)`` (``message`` names the status)."""
+    allowed, target = FULFILMENT_TRANSITIONS[step]
     if fulfilment.status not in allowed:
         raise ValidationError(message % {"status": fulfilment.get_status_display()}, code="invalid_state")
+    return target
 
 
 def _is_cooperative_user(user, fulfilment: Fulfilment) -> bool:
@@ -80,10 +87,7 @@ def _require_staff(user) -> None:
 def _stock_records(fulfilment: Fulfilment) -> list[tuple]:
     """(stock record, quantity) of the fulfilment's lines, rows locked in primary-key order."""
     lines = list(selectors.fulfilment_lines(fulfilment).exclude(stockrecord=None))
-    ids = sorted({line.stockrecord_id for line in lines})
-    records = {
-        record.pk: record for record in StockRecord.objects.select_for_update().filter(pk__in=ids).order_by("pk")
-    }
+    records = lock_stock_records(line.stockrecord_id for line in lines)
     return [(records[line.stockrecord_id], line.quantity) for line in sorted(lines, key=lambda x: x.stockrecord_id)]
 
 
@@ -123,8 +127,9 @@ def order_status_sync(*, order_id: int) -> str:
 
 
 # --------------------------------------------------------------------------- placement
-def fulfilments_create(*, order, shipments: list[selectors.Shipment], buyer_type: str) -> list[Fulfilment]:
-    """One fulfilment per cooperative of a just-placed order (call inside the placement transaction).
+def fulfilments_create(*, order, shipments: list[selectors.Shipment], buyer_type: str, status: str) -> list[Fulfilment]:
+    """One fulfilment per cooperative of a just-placed order (call inside the placement transaction),
+    each starting in ``status`` (the payment policy's, see ``checkout.payment``).
 
     Side effects: an event per fulfilment; after commit, the new-order e-mail to each
     cooperative and the order confirmation to the buyer.
@@ -135,7 +140,7 @@ def fulfilments_create(*, order, shipments: list[selectors.Shipment], buyer_type
         fulfilment = Fulfilment.objects.create(
             order=order,
             partner=shipment.partner,
-            status=Status.TO_SHIP,
+            status=status,
             buyer_type=buyer_type,
             goods_total=shipment.goods_total,
             shipping_method=shipment.method,
@@ -163,7 +168,7 @@ def fulfilment_ship(
     with transaction.atomic():
         fulfilment = _locked(fulfilment)
         _require_cooperative(user, fulfilment)
-        _require_state(fulfilment, {Status.TO_SHIP}, _("A fulfilment that is “%(status)s” cannot be shipped."))
+        target = _require_state(fulfilment, Step.SHIP, _("A fulfilment that is “%(status)s” cannot be shipped."))
         errors = {}
         if not carrier:
             errors["carrier"] = _("Enter the carrier.")
@@ -176,7 +181,7 @@ def fulfilment_ship(
             raise ValidationError(errors)
         for record, quantity in _stock_records(fulfilment):
             record.consume_allocation(quantity)
-        fulfilment.status = Status.SHIPPED
+        fulfilment.status = target
         fulfilment.carrier, fulfilment.tracking_number = carrier, tracking_number
         fulfilment.shipping_method = method
         fulfilment.shipped_at = timezone.now()
@@ -195,8 +200,9 @@ def fulfilment_mark_delivered(*, fulfilment: Fulfilment, user) -> Fulfilment:
     with transaction.atomic():
         fulfilment = _locked(fulfilment)
         _require_cooperative(user, fulfilment)
-        _require_state(fulfilment, {Status.SHIPPED}, _("A fulfilment that is “%(status)s” cannot be marked delivered."))
-        fulfilment.status = Status.DELIVERED
+        fulfilment.status = _require_state(
+            fulfilment, Step.DELIVER, _("A fulfilment that is “%(status)s” cannot be marked delivered.")
+        )
         fulfilment.delivered_at = timezone.now()
         fulfilment.save()
         _record(fulfilment, Action.DELIVERED, user)
@@ -207,7 +213,7 @@ def fulfilment_mark_delivered(*, fulfilment: Fulfilment, user) -> Fulfilment:
 
 # --------------------------------------------------------------------------- buyer steps
 def _accept(fulfilment: Fulfilment, *, user=None, automatic: bool = False) -> Fulfilment:
-    fulfilment.status = Status.ACCEPTED
+    fulfilment.status = FULFILMENT_TRANSITIONS[Step.AUTO_ACCEPT if automatic else Step.ACCEPT][1]
     fulfilment.accepted_at = timezone.now()
     fulfilment.delivered_at = fulfilment.delivered_at or fulfilment.accepted_at
     fulfilment.auto_accepted = automatic
@@ -226,9 +232,7 @@ def fulfilment_accept(*, fulfilment: Fulfilment, user) -> Fulfilment:
     with transaction.atomic():
         fulfilment = _locked(fulfilment)
         _require_buyer(user, fulfilment)
-        _require_state(
-            fulfilment, {Status.SHIPPED, Status.DELIVERED}, _("A fulfilment that is “%(status)s” cannot be accepted.")
-        )
+        _require_state(fulfilment, Step.ACCEPT, _("A fulfilment that is “%(status)s” cannot be accepted."))
         return _accept(fulfilment, user=user)
 
 
@@ -238,7 +242,7 @@ def fulfilment_evaluate(*, fulfilment: Fulfilment, user, rating, comment: str = 
         fulfilment = _locked(fulfilment)
         _require_buyer(user, fulfilment)
         _require_state(
-            fulfilment, {Status.ACCEPTED}, _("Only an accepted fulfilment can be evaluated; this one is “%(status)s”.")
+            fulfilment, Step.EVALUATE, _("Only an accepted fulfilment can be evaluated; this one is “%(status)s”.")
         )
         if fulfilment.evaluated_at:
             raise ValidationError(_("You have already evaluated this delivery."), code="evaluated")
@@ -267,12 +271,12 @@ def fulfilment_cancel(*, fulfilment: Fulfilment, user, reason: str = "") -> Fulf
         fulfilment = _locked(fulfilment)
         if not (user and user.is_authenticated and user.is_staff):
             _require_buyer(user, fulfilment)
-        _require_state(
-            fulfilment, selectors.CANCELLABLE, _("A fulfilment that is “%(status)s” can no longer be cancelled.")
+        target = _require_state(
+            fulfilment, Step.CANCEL, _("A fulfilment that is “%(status)s” can no longer be cancelled.")
         )
         for record, quantity in _stock_records(fulfilment):
             record.cancel_allocation(quantity)
-        fulfilment.status = Status.CANCELLED
+        fulfilment.status = target
         fulfilment.cancelled_at = timezone.now()
         fulfilment.reason = (reason or "").strip()[:200]
         fulfilment.save()
@@ -293,16 +297,12 @@ def fulfilment_return(*, fulfilment: Fulfilment, user, reason: str) -> Fulfilmen
     with transaction.atomic():
         fulfilment = _locked(fulfilment)
         _require_staff(user)
-        _require_state(
-            fulfilment,
-            {Status.SHIPPED, Status.DELIVERED, Status.ACCEPTED},
-            _("A fulfilment that is “%(status)s” cannot be returned."),
-        )
+        target = _require_state(fulfilment, Step.RETURN, _("A fulfilment that is “%(status)s” cannot be returned."))
         if not reason:
             raise ValidationError({"reason": _("Say why the goods were returned.")})
         for record, quantity in _stock_records(fulfilment):
             record.restock(quantity)
-        fulfilment.status = Status.RETURNED
+        fulfilment.status = target
         fulfilment.returned_at = timezone.now()
         fulfilment.reason = reason[:200]
         fulfilment.save()
@@ -328,7 +328,7 @@ def fulfilments_auto_accept(*, now: datetime.datetime | None = None) -> int:
     for pk in list(due):
         with transaction.atomic():
             fulfilment = Fulfilment.objects.select_for_update().filter(pk=pk).first()
-            if fulfilment and fulfilment.status in (Status.DELIVERED, Status.SHIPPED):
+            if fulfilment and fulfilment.allows(Step.AUTO_ACCEPT):
                 _accept(fulfilment, automatic=True)
                 accepted += 1
     return accepted

@@ -33,7 +33,7 @@ from marketplace.fulfilment.forms import (
     ShipForm,
     StatementRequestForm,
 )
-from marketplace.fulfilment.models import FulfilmentStatus, SettlementStatement, StatementStatus
+from marketplace.fulfilment.models import FulfilmentStep, SettlementStatement, StatementStatus
 from partners.selectors import user_cooperatives
 
 PAGE_SIZE = 30
@@ -194,11 +194,10 @@ class FulfilmentDetailView(CooperativeAccessMixin, View):
             "ship_form": forms.get("ship_form") or ShipForm(fulfilment=fulfilment),
             "return_form": forms.get("return_form") or ReasonForm(prefix="return"),
             "cancel_form": forms.get("cancel_form") or ReasonForm(prefix="cancel"),
-            "can_ship": fulfilment.status == FulfilmentStatus.TO_SHIP,
-            "can_deliver": fulfilment.status == FulfilmentStatus.SHIPPED,
-            "can_cancel": self.request.user.is_staff and fulfilment.status in selectors.CANCELLABLE,
-            "can_return": self.request.user.is_staff
-            and fulfilment.status in (FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED, FulfilmentStatus.ACCEPTED),
+            "can_ship": fulfilment.allows(FulfilmentStep.SHIP),
+            "can_deliver": fulfilment.allows(FulfilmentStep.DELIVER),
+            "can_cancel": self.request.user.is_staff and fulfilment.allows(FulfilmentStep.CANCEL),
+            "can_return": self.request.user.is_staff and fulfilment.allows(FulfilmentStep.RETURN),
         }
         return context
 

@@ -21,7 +21,6 @@ from django.utils import translation
 from django.utils.translation import gettext
 from oscar.core.loading import get_class, get_model
 
-from marketplace.checkout.mixins import OrderCreator
 from marketplace.checkout.services import order_place
 from marketplace.fulfilment.models import Fulfilment
 from marketplace.shipping.methods import PerCooperativeShipping
@@ -77,24 +76,18 @@ def prepare_checkout(user, items: list[tuple]) -> PreparedCheckout:
 
 
 def place(checkout: PreparedCheckout) -> tuple[object, bool]:
-    """``order_place`` with ``OrderCreator``, as ``OrderPlacementMixin.handle_order_placement`` calls them."""
-
-    def write_order():
-        address = ShippingAddress.objects.create(
-            **{key: value for key, value in ADDRESS.items() if key != "country"}, country_id="CN"
-        )
-        return OrderCreator().place_order(
-            basket=checkout.basket,
-            total=checkout.total,
-            shipping_method=checkout.method,
-            shipping_charge=checkout.charge,
-            user=checkout.user,
-            order_number=checkout.order_number,
-            shipping_address=address,
-        )
-
+    """``order_place``, as ``OrderPlacementMixin.handle_order_placement`` calls it."""
     return order_place(
-        basket=checkout.basket, order_number=checkout.order_number, user=checkout.user, place=write_order
+        basket=checkout.basket,
+        user=checkout.user,
+        order_number=checkout.order_number,
+        shipping_address=ShippingAddress(
+            **{key: value for key, value in ADDRESS.items() if key != "country"}, country_id="CN"
+        ),
+        shipping_method=checkout.method,
+        shipping_charge=checkout.charge,
+        billing_address=None,
+        order_total=checkout.total,
     )
 
 

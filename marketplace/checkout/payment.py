@@ -1,0 +1,88 @@
+"""How a buyer pays (付款方式): one policy per kind of buyer, chosen in one place.
+
+Oscar chooses prices and availability with a strategy class per request; payment here works
+the same way. A ``PaymentPolicy`` says everything the order pipeline needs to know about how
+an order will be paid:
+
+- ``order_status`` and ``fulfilment_status``: where the order and each cooperative's part start
+  (``checkout.services.order_place`` writes them; the fulfilment's status then moves only along
+  ``fulfilment.models.FULFILMENT_TRANSITIONS``);
+- ``ship_before_payment``: whether the cooperative may ship before the money arrives — it must
+  agree with ``fulfilment_status`` (a part that starts "to ship" can be shipped at once, one that
+  starts "awaiting payment" cannot), which ``tests/checkout/test_payment.py`` checks for every policy;
+- ``label`` and ``buyer_text``: its name, and the sentence the buyer reads on the checkout
+  preview and the thank-you page.
+
+``policy_for(user, basket)`` is the one place that chooses: by buyer type
+(``fulfilment.selectors.buyer_type_of``) through ``POLICIES``. Today every buyer — budget unit,
+registered buyer, guest — has ``InvoiceAfterAcceptance``: bank transfer against invoice after
+the buyer accepts the goods (先货后款), nothing is paid at checkout. A new way to pay (a budget
+unit's invoice behind an approval, online payment) is a new ``PaymentPolicy`` subclass and its
+entry in ``POLICIES`` (or a rule in ``policy_for``), not a branch in the checkout.
+
+What a policy that takes money at checkout will also need is not here yet: Oscar's
+``handle_payment`` (payment sources and events are saved with the order, see
+``checkout.mixins``), and freezing the basket while the buyer pays elsewhere
+(``OrderPlacementMixin.freeze_basket`` does not freeze today: nothing happens between the
+freeze and the placement, which holds the basket row locked).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.fulfilment import selectors as fulfilment_selectors
+from marketplace.fulfilment.models import BuyerType, FulfilmentStatus
+
+
+class PaymentPolicy:
+    """How orders under this policy are paid; subclasses set every attribute."""
+
+    #: Stable identifier (logs, a future record of the policy on the order).
+    code: str = ""
+    #: Short name, for staff.
+    label = ""
+    #: The Oscar order status a new order starts in (one of ``OSCAR_ORDER_STATUS_PIPELINE``).
+    order_status: str = ""
+    #: The status each cooperative's part starts in (``FulfilmentStatus``).
+    fulfilment_status: str = ""
+    #: Whether the cooperative may ship before the buyer has paid.
+    ship_before_payment: bool = False
+    #: What the buyer reads about paying, on the checkout preview and the thank-you page.
+    buyer_text = ""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.code}>"
+
+
+class InvoiceAfterAcceptance(PaymentPolicy):
+    """Bank transfer against invoice after the buyer accepts the goods (先货后款).
+
+    Nothing is paid at checkout; the cooperative ships at once; the platform settles with the
+    cooperative monthly from accepted parts (``fulfilment.services.statement_generate``).
+    """
+
+    code = "invoice_after_acceptance"
+    label = _("Invoice after acceptance")
+    order_status = settings.OSCAR_INITIAL_ORDER_STATUS
+    fulfilment_status = FulfilmentStatus.TO_SHIP
+    ship_before_payment = True
+    buyer_text = _("Bank transfer against invoice after you accept the goods (先货后款).")
+
+
+#: The policy of each buyer type.
+POLICIES: dict[str, type[PaymentPolicy]] = {
+    BuyerType.BUDGET_UNIT: InvoiceAfterAcceptance,
+    BuyerType.BUYER: InvoiceAfterAcceptance,
+    BuyerType.GUEST: InvoiceAfterAcceptance,
+}
+
+
+def policy_for(user, basket) -> PaymentPolicy:
+    """The payment policy for ``user`` (a guest: anonymous or ``None``) checking out ``basket``.
+
+    The one place that chooses; the checkout preview, the placement and the thank-you page ask
+    it. ``basket`` is there for policies that will depend on what is bought (unused today).
+    """
+    return POLICIES[fulfilment_selectors.buyer_type_of(user)]()
