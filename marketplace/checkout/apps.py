@@ -6,9 +6,9 @@ from django.urls import path
 class CheckoutConfig(apps.CheckoutConfig):
     """Oscar checkout fork: places the order with safe stock allocation, creates one fulfilment
     per cooperative in the same transaction, and answers a repeated submission with the order
-    it already placed (``mixins.OrderPlacementMixin``, ``views.PaymentDetailsView``). The
-    delivery address is a Chinese one (``forms``), its cities and districts served by
-    ``views.RegionChildrenView``."""
+    it already placed (``services.order_place``, called by ``mixins.OrderPlacementMixin``); how
+    the buyer pays is a payment policy (``payment``). The delivery address is a Chinese one
+    (``forms``), its cities and districts served by ``views.RegionChildrenView``."""
 
     name = "marketplace.checkout"
 
