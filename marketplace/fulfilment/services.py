@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from core.access import is_platform_staff
 from core.outbox import outbox_enqueue
 from marketplace.fulfilment import selectors
 from marketplace.fulfilment.models import (
@@ -30,6 +31,7 @@ from marketplace.fulfilment.models import (
     StatementLine,
     StatementStatus,
 )
+from partners.access import may_act_for
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
@@ -57,9 +59,7 @@ def _require_state(fulfilment: Fulfilment, allowed: set[str], message: str) -> N
 
 
 def _is_cooperative_user(user, fulfilment: Fulfilment) -> bool:
-    return bool(user and user.is_authenticated) and (
-        user.is_staff or fulfilment.partner.users.filter(pk=user.pk).exists()
-    )
+    return may_act_for(user, fulfilment.partner_id)
 
 
 def _require_cooperative(user, fulfilment: Fulfilment) -> None:
@@ -73,7 +73,7 @@ def _require_buyer(user, fulfilment: Fulfilment) -> None:
 
 
 def _require_staff(user) -> None:
-    if not (user and user.is_authenticated and user.is_staff):
+    if not is_platform_staff(user):
         raise PermissionDenied(_("Only platform staff may do that."))
 
 
@@ -265,7 +265,7 @@ def fulfilment_cancel(*, fulfilment: Fulfilment, user, reason: str = "") -> Fulf
     """
     with transaction.atomic():
         fulfilment = _locked(fulfilment)
-        if not (user and user.is_authenticated and user.is_staff):
+        if not is_platform_staff(user):
             _require_buyer(user, fulfilment)
         _require_state(
             fulfilment, selectors.CANCELLABLE, _("A fulfilment that is “%(status)s” can no longer be cancelled.")
