@@ -13,6 +13,7 @@ from products import visibility
 from products.models import ListingStatus
 
 Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
 
 
 class ListingsMixin(CooperativeMemberMixin):
@@ -20,8 +21,8 @@ class ListingsMixin(CooperativeMemberMixin):
 
     def products(self):
         """Products with a stock record of the user's cooperatives (any with one for staff)."""
-        products = Product.objects.filter(stockrecords__isnull=False)
-        return scope_to_cooperatives(products, self.request.user, path="stockrecords__partner").distinct()
+        stock = scope_to_cooperatives(StockRecord.objects.all(), self.request.user)
+        return Product.objects.filter(pk__in=stock.values("product_id"))
 
 
 class ListingListView(ListingsMixin, ListView):
