@@ -21,6 +21,7 @@ from cms.models import (
     ProjectIndexPage,
     ProjectPage,
 )
+from core.access import is_platform_staff
 from partners.models import AssistanceLevel
 
 #: Pay conversion to a month (劳社部发〔2008〕3号): 21.75 paid days, 8 hours a day.
@@ -206,7 +207,7 @@ def campaign_choices() -> list[tuple[int, str]]:
 
 def may_post_for_any_employer(user) -> bool:
     """Staff and editors who manage employers post for any; an employer's account only for its own."""
-    return user.is_superuser or user.is_staff or user.has_perm("cms.change_employer")
+    return user.is_superuser or is_platform_staff(user) or user.has_perm("cms.change_employer")
 
 
 def employers_for_user(user) -> QuerySet[Employer]:

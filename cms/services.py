@@ -4,8 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from wagtail.models import GroupPagePermission, Page
 
-#: The group of employers' accounts (用人单位); its members also belong to ``Employer.users``.
-EMPLOYER_GROUP = "用人单位"
+from core.access import Role
 
 
 def employer_group_grant_posting(*, index_page: Page) -> GroupPagePermission:
@@ -13,10 +12,11 @@ def employer_group_grant_posting(*, index_page: Page) -> GroupPagePermission:
 
     "Add" alone: they create posts and edit the ones they own, submit them for moderation, and
     see no one else's (``cms.permissions``); publishing stays with moderators. Idempotent.
+    The group is ``Role.EMPLOYER``; its members also belong to ``Employer.users``.
     Side effects: creates the group if missing, gives it Wagtail admin access and one
     ``GroupPagePermission``.
     """
-    group, _ = Group.objects.get_or_create(name=EMPLOYER_GROUP)
+    group, _ = Group.objects.get_or_create(name=Role.EMPLOYER)
     admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
     access_admin, _ = Permission.objects.get_or_create(
         content_type=admin_type, codename="access_admin", defaults={"name": "Can access Wagtail admin"}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.i18n import in_visitor_locale
 from cms.models import LaborPostIndexPage, LaborPostPage
+from core.access import is_platform_staff
 from labor.models import ApplicationStatus, JobApplication
 
 _S = ApplicationStatus
@@ -102,17 +103,13 @@ def normalise_reference(value: str) -> str:
 
 
 # --------------------------------------------------------------------------- employers and staff
-def is_platform_staff(user) -> bool:
-    """Platform staff (平台工作人员) see every application and the statistics."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
-
-
 def is_employer_user(user) -> bool:
     """A person in some employer's staff accounts (Employer.users, 用人单位)."""
     return bool(user.is_authenticated and user.is_active and user.employers.exists())
 
 
 def may_see_applications(user) -> bool:
+    """Platform staff (``core.access.is_platform_staff``) see every application, employers' people their posts'."""
     return is_platform_staff(user) or is_employer_user(user)
 
 

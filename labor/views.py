@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.access import is_platform_staff
 from core.http import client_ip_for_limits, within_limit
 from core.spreadsheets import csv_writer
 from labor import selectors, services
@@ -236,7 +237,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "applications": page.object_list,
             "query": query.urlencode(),
-            "is_staff": selectors.is_platform_staff(request.user),
+            "is_staff": is_platform_staff(request.user),
         },
     )
 
@@ -362,6 +363,6 @@ def application_outcome(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
     """Applications, contacts, hires and retention by home county, campaign and target group (staff)."""
-    if not selectors.is_platform_staff(request.user):
+    if not is_platform_staff(request.user):
         return _forbidden(request, _("This page is for platform staff."))
     return render(request, "labor/statistics.html", {"statistics": selectors.application_statistics()})

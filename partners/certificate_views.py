@@ -7,34 +7,29 @@ cooperative's certificate is a 404, never a 403 that would confirm it exists.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, View
 
+from core.access import is_platform_staff, refuse
 from core.files import generated_name, private_file_response
 from core.uploads import is_new_upload, validate_document
 from core.widgets import PrivateFileInput
 from partners import certifications
+from partners.access import CooperativeMemberMixin
 from partners.models import Certification
-from partners.selectors import user_cooperatives
 
 WARNING_DAYS = max(certifications.ALERT_DAYS)
 
 
-class CooperativeMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.cooperatives = user_cooperatives(request.user)
-        if not request.user.is_staff and not self.cooperatives.exists():
-            raise PermissionDenied(_("Only cooperative staff can manage certificates."))
-        return super().dispatch(request, *args, **kwargs)
+class CertificatesMixin(CooperativeMemberMixin):
+    refusal_message = _("Only cooperative staff can manage certificates.")
 
     def certificates(self):
-        return Certification.objects.filter(holder__in=self.cooperatives).select_related("holder")
+        return certifications.certificates_for(self.request.user)
 
 
 class CertificationForm(forms.ModelForm):
@@ -84,7 +79,7 @@ class CertificationForm(forms.ModelForm):
         pass
 
 
-class CertificateListView(CooperativeMixin, ListView):
+class CertificateListView(CertificatesMixin, ListView):
     template_name = "partners/certificates/list.html"
     context_object_name = "certificates"
 
@@ -102,7 +97,7 @@ class CertificateListView(CooperativeMixin, ListView):
         return context
 
 
-class CertificateEditView(CooperativeMixin, FormView):
+class CertificateEditView(CertificatesMixin, FormView):
     template_name = "partners/certificates/form.html"
     form_class = CertificationForm
 
@@ -150,15 +145,15 @@ class CertificateEditView(CooperativeMixin, FormView):
 
 class CertificateVerifyView(LoginRequiredMixin, View):
     def post(self, request, pk):
-        if not request.user.is_staff:
-            raise PermissionDenied
+        if not is_platform_staff(request.user):
+            refuse()
         certificate = get_object_or_404(Certification, pk=pk)
         certifications.certification_verify(certification=certificate, staff=request.user)
         messages.success(request, _("Certificate verified."))
         return redirect("cooperatives:certificates")
 
 
-class CertificateScanView(CooperativeMixin, View):
+class CertificateScanView(CertificatesMixin, View):
     """The scan, to its cooperative and staff only (media URLs are not listed anywhere)."""
 
     def get(self, request, pk):

@@ -14,7 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.access import is_platform_staff
 from core.files import delete_after_commit
+from partners.access import scope_to_cooperatives
 from partners.models import Certification, CertificationAlert, CertificationScheme
 from partners.signals import CERTIFICATE_SAVED, CERTIFICATE_VERIFIED, certification_changed
 
@@ -127,7 +129,7 @@ def certification_verify(*, certification: Certification, staff) -> Certificatio
 
     Side effects: ``partners.signals.certification_changed`` ("verified") inside the transaction.
     """
-    if not staff.is_staff:
+    if not is_platform_staff(staff):
         raise ValidationError(_("Only platform staff can verify certificates."), code="not_staff")
     certification.verified = True
     certification.verified_by = staff
@@ -135,6 +137,11 @@ def certification_verify(*, certification: Certification, staff) -> Certificatio
     certification.save(update_fields=["verified", "verified_by", "verified_at"])
     certification_changed.send(sender=Certification, certification_ids=(certification.pk,), change=CERTIFICATE_VERIFIED)
     return certification
+
+
+def certificates_for(user):
+    """Certificates ``user`` may see and change: platform staff all, cooperative people their cooperatives'."""
+    return scope_to_cooperatives(Certification.objects.select_related("holder"), user, path="holder")
 
 
 def certificates_due_for_alert(*, today: datetime.date | None = None):

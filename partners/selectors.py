@@ -8,13 +8,13 @@ import phonenumbers
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from core.access import is_platform_staff
 from partners.models import (
     ApplicationEvent,
     ApplicationStatus,
     AssistanceLevel,
     CooperativeApplication,
     County,
-    Partner,
 )
 from partners.validators import normalise_credit_code
 
@@ -116,18 +116,14 @@ def application_history_for_applicant(*, application: CooperativeApplication) ->
     ]
 
 
-def is_platform_reviewer(user) -> bool:
-    """Platform staff (平台工作人员) review every application."""
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
-
-
 def is_county_officer(user) -> bool:
     """A county officer (县级工作人员) is listed in some county's officers."""
     return bool(user.is_authenticated and user.is_active and user.counties.exists())
 
 
 def may_review(user) -> bool:
-    return is_platform_reviewer(user) or is_county_officer(user)
+    """Platform staff (平台工作人员) review every application, county officers their counties'."""
+    return is_platform_staff(user) or is_county_officer(user)
 
 
 def applications_for_reviewer(
@@ -135,7 +131,7 @@ def applications_for_reviewer(
 ) -> QuerySet[CooperativeApplication]:
     """Applications ``user`` may review: all for platform staff, their own counties' for officers."""
     applications = CooperativeApplication.objects.select_related("county")
-    if not is_platform_reviewer(user):
+    if not is_platform_staff(user):
         if not is_county_officer(user):
             return applications.none()
         applications = applications.filter(county__officers=user)
@@ -158,7 +154,7 @@ def application_for_reviewer(*, user, reference: str) -> CooperativeApplication 
 
 def review_filter_counties(*, user) -> QuerySet[County]:
     """Counties offered in the review list's filter."""
-    if is_platform_reviewer(user):
+    if is_platform_staff(user):
         return County.objects.filter(applications__isnull=False).distinct().order_by("prefecture", "name")
     return user.counties.order_by("prefecture", "name")
 
@@ -168,7 +164,7 @@ def review_actions(*, user, application: CooperativeApplication) -> list[str]:
     actions: list[str] = []
     if application.status == ApplicationStatus.SUBMITTED and application.county.officers.filter(pk=user.pk).exists():
         actions += [ApplicationEvent.Action.RECOMMEND, ApplicationEvent.Action.RETURN]
-    if application.status == ApplicationStatus.RECOMMENDED and is_platform_reviewer(user):
+    if application.status == ApplicationStatus.RECOMMENDED and is_platform_staff(user):
         actions += [
             ApplicationEvent.Action.APPROVE,
             ApplicationEvent.Action.REJECT,
@@ -189,10 +185,3 @@ def county_officers(*, county: County):
 def platform_reviewers():
     """Active platform staff with an e-mail address (told when a county recommends)."""
     return get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
-
-
-def user_cooperatives(user) -> QuerySet[Partner]:
-    """The cooperatives a user works for (platform staff: all of them)."""
-    if user.is_staff:
-        return Partner.objects.all()
-    return Partner.objects.filter(users=user)

@@ -8,13 +8,14 @@ from pathlib import Path
 import phonenumbers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
+from core.access import Role, is_platform_staff, refuse
 from core.files import delete_after_commit, generated_name
 from core.outbox import outbox_enqueue
 from core.slugs import pinyin_slugify
@@ -91,7 +92,6 @@ def counties_import_reference(*, path: Path = REFERENCE_COUNTIES_CSV, update: bo
 # transaction on a locked row; e-mails leave after commit (partners.tasks).
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
-COOPERATIVE_STAFF_GROUP = "合作社工作人员"
 
 _Action = ApplicationEvent.Action
 # action → (statuses it may start from, status it leads to)
@@ -316,12 +316,12 @@ def _check_transition(application: CooperativeApplication, action: str) -> str:
 
 def _require_officer(application: CooperativeApplication, officer) -> None:
     if not (officer.is_active and application.county.officers.filter(pk=officer.pk).exists()):
-        raise PermissionDenied(_("Only officers of the applicant's county can recommend or return it."))
+        refuse(_("Only officers of the applicant's county can recommend or return it."))
 
 
 def _require_staff(reviewer) -> None:
-    if not (reviewer.is_active and reviewer.is_staff):
-        raise PermissionDenied(_("Only platform staff can take this step."))
+    if not is_platform_staff(reviewer):
+        refuse(_("Only platform staff can take this step."))
 
 
 def _require_note(note: str, message) -> str:
@@ -478,7 +478,7 @@ def _unique_partner_code(name: str) -> str:
 
 def cooperative_staff_group() -> Group:
     """The group of cooperative staff (合作社工作人员): Oscar's limited partner dashboard."""
-    group, _created = Group.objects.get_or_create(name=COOPERATIVE_STAFF_GROUP)
+    group, _created = Group.objects.get_or_create(name=Role.COOPERATIVE_STAFF)
     group.permissions.add(Permission.objects.get(codename="dashboard_access", content_type__app_label="partner"))
     return group
 

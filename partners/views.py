@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.access import is_platform_staff
 from core.http import client_ip_for_limits, within_limit
 from partners import selectors, services
 from partners.forms import ApplicationForm, ResubmitForm, ReviewFilterForm, ReviewNoteForm, StatusLookupForm
@@ -256,7 +257,7 @@ def _render_review_detail(request, application, bound: dict | None = None, statu
             "application": application,
             "events": selectors.application_events_for_reviewer(application=application),
             "steps": _review_steps(request.user, application, bound),
-            "is_platform_reviewer": selectors.is_platform_reviewer(request.user),
+            "is_platform_reviewer": is_platform_staff(request.user),
         },
         status=status,
     )
@@ -284,7 +285,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page_obj": page,
             "query": query.urlencode(),
-            "is_platform_reviewer": selectors.is_platform_reviewer(request.user),
+            "is_platform_reviewer": is_platform_staff(request.user),
         },
     )
 

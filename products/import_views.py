@@ -1,16 +1,16 @@
 """Bulk product import pages (商品批量导入) for cooperative staff: upload, progress and report, template.
 
-Only members of a cooperative (``Partner.users``) and platform staff get in; each sees
+Only people of an active cooperative (``partners.access``) and platform staff get in; each sees
 the imports of the cooperatives they may act for and no others.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from partners.access import CooperativeMemberMixin
 from products import imports, services
 from products.forms import ProductImportForm
 from products.models import ImportStatus
@@ -18,19 +18,7 @@ from products.models import ImportStatus
 RECENT_IMPORTS = 30
 
 
-class CooperativeImportMixin(LoginRequiredMixin):
-    """Logged in, and a member of at least one cooperative (or platform staff); else 403."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.cooperatives = imports.import_cooperatives_for(request.user)
-        if not self.cooperatives.exists():
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class ImportListView(CooperativeImportMixin, FormView):
+class ImportListView(CooperativeMemberMixin, FormView):
     template_name = "products/imports/list.html"
     form_class = ProductImportForm
 
@@ -50,18 +38,18 @@ class ImportListView(CooperativeImportMixin, FormView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "imports": list(imports.imports_visible_to(self.cooperatives)[:RECENT_IMPORTS]),
+            "imports": list(imports.imports_visible_to(self.request.user)[:RECENT_IMPORTS]),
             "columns": imports.COLUMNS,
             "reference": imports.import_reference_names(),
             "limits": {"rows": imports.MAX_ROWS, "megabytes": imports.MAX_FILE_BYTES // (1024 * 1024)},
         }
 
 
-class ImportDetailView(CooperativeImportMixin, TemplateView):
+class ImportDetailView(CooperativeMemberMixin, TemplateView):
     template_name = "products/imports/detail.html"
 
     def get_context_data(self, **kwargs):
-        product_import = get_object_or_404(imports.imports_visible_to(self.cooperatives), pk=self.kwargs["pk"])
+        product_import = get_object_or_404(imports.imports_visible_to(self.request.user), pk=self.kwargs["pk"])
         in_progress = product_import.status in (ImportStatus.PENDING, ImportStatus.RUNNING)
         total = product_import.total_rows
         problems = [

@@ -38,6 +38,7 @@ from oscar.core.loading import get_model
 
 from core.spreadsheets import append_row, csv_writer
 from core.uploads import validate_image
+from partners.access import scope_to_cooperatives
 from partners.models import AssistanceLevel
 from products.models import TRACE_CODE_MAX_LENGTH, StorageType, validate_trace_code
 
@@ -953,18 +954,9 @@ class RowChecker:
 
 
 # --------------------------------------------------------------------------- reads for the pages
-def import_cooperatives_for(user) -> QuerySet:
-    """Cooperatives ``user`` may import for: platform staff any, cooperative staff their own active ones."""
-    if not user.is_authenticated:
-        return Partner.objects.none()
-    if user.is_staff:
-        return Partner.objects.order_by("name")
-    return Partner.objects.filter(users=user, is_active=True).order_by("name")
-
-
-def imports_visible_to(cooperatives: QuerySet) -> QuerySet:
-    """Imports of these cooperatives, newest first; a cooperative never sees another's."""
-    return ProductImport.objects.filter(partner__in=cooperatives).select_related("partner", "uploaded_by")
+def imports_visible_to(user) -> QuerySet:
+    """Imports ``user`` may see, newest first: a cooperative never sees another's (staff see all)."""
+    return scope_to_cooperatives(ProductImport.objects.select_related("partner", "uploaded_by"), user)
 
 
 def import_reference_names() -> dict[str, list[str]]:

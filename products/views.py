@@ -16,6 +16,8 @@ from django.views.generic import DetailView, TemplateView
 from oscar.apps.catalogue import views as oscar_views
 from oscar.core.loading import get_model
 
+from core.access import is_platform_staff
+from partners.access import scope_to_cooperatives
 from products import selectors
 from products.models import StorageType
 
@@ -131,9 +133,9 @@ class ProductDetailView(oscar_views.ProductDetailView):
 
     def is_viewable(self, product, request):
         """Listed products for everyone; others only for staff and the product's cooperative."""
-        if request.user.is_staff or selectors.product_is_visible(product):
+        if is_platform_staff(request.user) or selectors.product_is_visible(product):
             return True
-        return request.user.is_authenticated and product.stockrecords.filter(partner__users=request.user).exists()
+        return scope_to_cooperatives(product.stockrecords.all(), request.user).exists()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from core.access import is_platform_staff
 from products.models import ListingStatus, ProductCertification
 from products.selectors import lapsed_dependency_q
 from products.signals import product_visibility_changed
@@ -142,7 +143,7 @@ def product_approve_listing(*, product, reviewer) -> None:
 
     Side effects: the product's listing state and reviewed price; ``product_visibility_changed`` after commit.
     """
-    if not reviewer.is_staff:
+    if not is_platform_staff(reviewer):
         raise ValidationError(_("Only platform staff can list products."), code="not_staff")
     product = Product.objects.select_for_update().get(pk=product.pk)
     if product.listing_status != ListingStatus.REVIEW:

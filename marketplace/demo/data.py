@@ -5,6 +5,8 @@ reference data of DOMAIN.md (``counties.csv``). Certificate numbers follow the
 formats of the schemes but are not real certificates.
 """
 
+from core.access import Role
+
 # (code, name, county, kind, households, linkage statement)
 COOPERATIVES = [
     ("bama-xiangzhu", "巴马瑶山香猪养殖专业合作社", "巴马瑶族自治县", "cooperative", 186,
@@ -201,16 +203,16 @@ NEWS = [
 DEMO_PASSWORD = "demo-pass-2026"
 ROLE_USERS = [
     ("superuser", "admin@demo.yuegui.example", "平台管理员", None, {"is_staff": True, "is_superuser": True}),
-    ("platform staff", "staff@demo.yuegui.example", "平台运营", "平台工作人员", {"is_staff": True}),
+    ("platform staff", "staff@demo.yuegui.example", "平台运营", Role.PLATFORM_STAFF, {"is_staff": True}),
     ("editor", "editor@demo.yuegui.example", "内容编辑", "Editors", {}),
-    ("county officer", "officer@demo.yuegui.example", "巴马县农业农村局", "县级工作人员", {}),
-    ("cooperative staff", "coop@demo.yuegui.example", "巴马香猪合作社", "合作社工作人员", {}),
-    ("employer", "employer@demo.yuegui.example", "东莞长安精密电子", "用人单位", {}),
-    ("GBA buyer", "buyer@demo.yuegui.example", "大湾区买家", "大湾区买家", {}),
-    ("budget-unit buyer", "unit-buyer@demo.yuegui.example", "市一中食堂采购员", "预算单位采购员", {}),
-    ("budget-unit approver", "unit-approver@demo.yuegui.example", "市一中审批人", "预算单位审批人", {}),
-    ("budget-unit manager", "unit-manager@demo.yuegui.example", "市教育局管理员", "预算单位管理员", {}),
-    ("budget-unit finance", "unit-finance@demo.yuegui.example", "市一中财务", "预算单位财务", {}),
+    ("county officer", "officer@demo.yuegui.example", "巴马县农业农村局", Role.COUNTY_OFFICER, {}),
+    ("cooperative staff", "coop@demo.yuegui.example", "巴马香猪合作社", Role.COOPERATIVE_STAFF, {}),
+    ("employer", "employer@demo.yuegui.example", "东莞长安精密电子", Role.EMPLOYER, {}),
+    ("GBA buyer", "buyer@demo.yuegui.example", "大湾区买家", Role.GBA_BUYER, {}),
+    ("budget-unit buyer", "unit-buyer@demo.yuegui.example", "市一中食堂采购员", Role.BUDGET_UNIT_BUYER, {}),
+    ("budget-unit approver", "unit-approver@demo.yuegui.example", "市一中审批人", Role.BUDGET_UNIT_APPROVER, {}),
+    ("budget-unit manager", "unit-manager@demo.yuegui.example", "市教育局管理员", Role.BUDGET_UNIT_MANAGER, {}),
+    ("budget-unit finance", "unit-finance@demo.yuegui.example", "市一中财务", Role.BUDGET_UNIT_FINANCE, {}),
     ("job seeker", "jobseeker@demo.yuegui.example", "求职者", None, {}),
 ]
 

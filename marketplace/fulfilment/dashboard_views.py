@@ -10,8 +10,10 @@ from django.utils.timezone import now
 from oscar.apps.dashboard import views as dashboard_views
 from oscar.core.loading import get_class
 
+from core.access import is_platform_staff
 from core.spreadsheets import SafeUnicodeCSVWriter, safe_cell
 from marketplace.fulfilment.models import Fulfilment
+from partners.access import scope_to_cooperatives
 
 OscarOrderListView = get_class("dashboard.orders.views", "OrderListView")
 OscarReportsIndexView = get_class("dashboard.reports.views", "IndexView")
@@ -20,15 +22,15 @@ ReportCSVFormatter = get_class("dashboard.reports.reports", "ReportCSVFormatter"
 
 class IndexView(dashboard_views.IndexView):
     def get_hourly_report(self, orders, *args, **kwargs):
-        if not self.request.user.is_staff:  # whole-order totals would include other cooperatives' lines
+        if not is_platform_staff(self.request.user):  # whole-order totals would include other cooperatives' lines
             orders = orders.none()
         return super().get_hourly_report(orders, *args, **kwargs)
 
     def get_stats(self):
         stats = super().get_stats()
-        if self.request.user.is_staff:
+        if is_platform_staff(self.request.user):
             return stats
-        own = Fulfilment.objects.filter(partner__users=self.request.user)
+        own = scope_to_cooperatives(Fulfilment.objects.all(), self.request.user)
         last_day = own.filter(created__gt=now() - timedelta(hours=24))
         zero = Decimal("0.00")
         stats.update(

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from core.access import BUDGET_UNIT_ROLES, has_role
 from marketplace.fulfilment.models import (
     BuyerType,
     Fulfilment,
@@ -18,12 +19,12 @@ from marketplace.fulfilment.models import (
     ShippingMethod,
     StatementLine,
 )
+from partners.access import scope_to_cooperatives
 
 Line = get_model("order", "Line")
 Partner = get_model("partner", "Partner")
 
 COLD_STORAGE = {"chilled", "frozen"}
-BUDGET_UNIT_GROUPS = ("预算单位采购员", "预算单位审批人", "预算单位管理员", "预算单位财务")
 
 
 @dataclass
@@ -77,7 +78,7 @@ def shipment_plan(basket) -> list[Shipment]:
 def buyer_type_of(user) -> str:
     if user is None or not user.is_authenticated:
         return BuyerType.GUEST
-    if user.groups.filter(name__in=BUDGET_UNIT_GROUPS).exists():
+    if has_role(user, *BUDGET_UNIT_ROLES):
         return BuyerType.BUDGET_UNIT
     return BuyerType.BUYER
 
@@ -88,13 +89,8 @@ def ship_by_date(method: ShippingMethod, placed: datetime.datetime | None = None
 
 
 def fulfilments_for_cooperative_user(user) -> QuerySet[Fulfilment]:
-    """Fulfilments the user may see and work as cooperative staff: only their cooperatives'."""
-    if not user.is_authenticated:
-        return Fulfilment.objects.none()
-    queryset = Fulfilment.objects.select_related("order", "partner", "shipping_method")
-    if user.is_staff:
-        return queryset
-    return queryset.filter(partner__users=user)
+    """Fulfilments the user may see and work: their cooperatives' (platform staff: all)."""
+    return scope_to_cooperatives(Fulfilment.objects.select_related("order", "partner", "shipping_method"), user)
 
 
 def fulfilment_lines(fulfilment: Fulfilment) -> QuerySet:
@@ -135,8 +131,9 @@ def fulfilment_for_buyer(*, user, pk: int) -> Fulfilment | None:
     return Fulfilment.objects.select_related("order", "partner").filter(pk=pk, order__user=user).first()
 
 
-def fulfilments_for_staff(
+def fulfilments_for_list(
     *,
+    user,
     partner=None,
     county=None,
     buyer_type: str = "",
@@ -145,10 +142,11 @@ def fulfilments_for_staff(
     date_to: datetime.date | None = None,
     query: str = "",
 ) -> QuerySet[Fulfilment]:
-    """Every fulfilment, filtered as the staff order dashboard asks."""
+    """The fulfilments ``user`` may see (platform staff: all), filtered as the fulfilment list asks."""
     queryset = Fulfilment.objects.select_related("order", "order__user", "partner", "partner__county").order_by(
         "-created", "-pk"
     )
+    queryset = scope_to_cooperatives(queryset, user)
     if partner:
         queryset = queryset.filter(partner=partner)
     if county:
@@ -191,10 +189,8 @@ def settlement_entries(*, partner, period: datetime.date) -> tuple[list[Fulfilme
 
 
 def statements_for_user(user) -> QuerySet[SettlementStatement]:
-    queryset = SettlementStatement.objects.select_related("partner")
-    if user.is_staff:
-        return queryset
-    return queryset.filter(partner__users=user)
+    """Settlement statements of the user's cooperatives (platform staff: all)."""
+    return scope_to_cooperatives(SettlementStatement.objects.select_related("partner"), user)
 
 
 @dataclass(frozen=True)

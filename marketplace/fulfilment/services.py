@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from core.access import is_platform_staff
 from core.outbox import outbox_enqueue
 from marketplace.fulfilment import selectors
 from marketplace.fulfilment.models import (
@@ -33,6 +34,7 @@ from marketplace.fulfilment.models import (
     StatementStatus,
 )
 from marketplace.fulfilment.stock import lock_stock_records
+from partners.access import may_act_for
 
 Order = get_model("order", "Order")
 Status = FulfilmentStatus
@@ -64,9 +66,7 @@ def _require_state(fulfilment: Fulfilment, step: str, message: str) -> str:
 
 
 def _is_cooperative_user(user, fulfilment: Fulfilment) -> bool:
-    return bool(user and user.is_authenticated) and (
-        user.is_staff or fulfilment.partner.users.filter(pk=user.pk).exists()
-    )
+    return may_act_for(user, fulfilment.partner_id)
 
 
 def _require_cooperative(user, fulfilment: Fulfilment) -> None:
@@ -80,7 +80,7 @@ def _require_buyer(user, fulfilment: Fulfilment) -> None:
 
 
 def _require_staff(user) -> None:
-    if not (user and user.is_authenticated and user.is_staff):
+    if not is_platform_staff(user):
         raise PermissionDenied(_("Only platform staff may do that."))
 
 
@@ -269,7 +269,7 @@ def fulfilment_cancel(*, fulfilment: Fulfilment, user, reason: str = "") -> Fulf
     """
     with transaction.atomic():
         fulfilment = _locked(fulfilment)
-        if not (user and user.is_authenticated and user.is_staff):
+        if not is_platform_staff(user):
             _require_buyer(user, fulfilment)
         target = _require_state(
             fulfilment, Step.CANCEL, _("A fulfilment that is “%(status)s” can no longer be cancelled.")

@@ -9,7 +9,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +21,7 @@ from django.views import View
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.access import is_platform_staff, refuse
 from core.addresses import address_label
 from core.spreadsheets import append_row, csv_writer
 from marketplace.fulfilment import selectors, services
@@ -34,7 +35,7 @@ from marketplace.fulfilment.forms import (
     StatementRequestForm,
 )
 from marketplace.fulfilment.models import FulfilmentStep, SettlementStatement, StatementStatus
-from partners.selectors import user_cooperatives
+from partners.access import CooperativeMemberMixin
 
 PAGE_SIZE = 30
 
@@ -51,15 +52,10 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-class CooperativeAccessMixin(LoginRequiredMixin):
+class CooperativeAccessMixin(CooperativeMemberMixin):
     """Cooperative staff (their own fulfilments) and platform staff (all)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not request.user.is_staff and not user_cooperatives(request.user).exists():
-            raise PermissionDenied(_("Only cooperative and platform staff can see fulfilments."))
-        return super().dispatch(request, *args, **kwargs)
+    refusal_message = gettext_lazy("Only cooperative and platform staff can see fulfilments.")
 
     def get_fulfilment(self, pk):
         return get_object_or_404(selectors.fulfilments_for_cooperative_user(self.request.user), pk=pk)
@@ -69,9 +65,10 @@ class FulfilmentListView(CooperativeAccessMixin, View):
     template_name = "fulfilment/list.html"
 
     def filtered(self, request):
-        form = FulfilmentFilterForm(request.GET or None, staff=request.user.is_staff)
+        form = FulfilmentFilterForm(request.GET or None, staff=is_platform_staff(request.user))
         filters = form.cleaned_data if form.is_valid() else {}
-        queryset = selectors.fulfilments_for_staff(
+        queryset = selectors.fulfilments_for_list(
+            user=request.user,
             partner=filters.get("partner"),
             county=filters.get("county"),
             buyer_type=filters.get("buyer_type", ""),
@@ -80,15 +77,13 @@ class FulfilmentListView(CooperativeAccessMixin, View):
             date_to=filters.get("date_to"),
             query=(filters.get("q") or "").strip(),
         )
-        if not request.user.is_staff:
-            queryset = queryset.filter(partner__users=request.user)
         return form, queryset
 
     def get(self, request):
         form, queryset = self.filtered(request)
         export = request.GET.get("export")
         if export in ("csv", "xlsx"):
-            return export_fulfilments(queryset, export, staff=request.user.is_staff)
+            return export_fulfilments(queryset, export, staff=is_platform_staff(request.user))
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
@@ -185,6 +180,7 @@ class FulfilmentDetailView(CooperativeAccessMixin, View):
     template_name = "fulfilment/detail.html"
 
     def context(self, fulfilment, **forms):
+        staff = is_platform_staff(self.request.user)
         context = {
             "fulfilment": fulfilment,
             "order": fulfilment.order,
@@ -196,8 +192,8 @@ class FulfilmentDetailView(CooperativeAccessMixin, View):
             "cancel_form": forms.get("cancel_form") or ReasonForm(prefix="cancel"),
             "can_ship": fulfilment.allows(FulfilmentStep.SHIP),
             "can_deliver": fulfilment.allows(FulfilmentStep.DELIVER),
-            "can_cancel": self.request.user.is_staff and fulfilment.allows(FulfilmentStep.CANCEL),
-            "can_return": self.request.user.is_staff and fulfilment.allows(FulfilmentStep.RETURN),
+            "can_cancel": staff and fulfilment.allows(FulfilmentStep.CANCEL),
+            "can_return": staff and fulfilment.allows(FulfilmentStep.RETURN),
         }
         return context
 
@@ -237,8 +233,8 @@ class FulfilmentDetailView(CooperativeAccessMixin, View):
                         request, self.template_name, self.context(fulfilment, **{f"{action}_form": form}), status=400
                     )
                 if action == "cancel":
-                    if not request.user.is_staff:
-                        raise PermissionDenied
+                    if not is_platform_staff(request.user):
+                        refuse()
                     services.fulfilment_cancel(
                         fulfilment=fulfilment, user=request.user, reason=form.cleaned_data["reason"]
                     )
@@ -310,7 +306,7 @@ class StatementListView(StatementAccessMixin, View):
             "paid_form": MarkPaidForm(),
             "preparing": any(s.status == StatementStatus.GENERATING for s in page.object_list),
         }
-        if request.user.is_staff:
+        if is_platform_staff(request.user):
             context["request_form"] = form or StatementRequestForm()
         return render(request, self.template_name, context, status=status)
 
@@ -318,8 +314,8 @@ class StatementListView(StatementAccessMixin, View):
         return self.render_list(request)
 
     def post(self, request):
-        if not request.user.is_staff:
-            raise PermissionDenied
+        if not is_platform_staff(request.user):
+            refuse()
         form = StatementRequestForm(request.POST)
         if not form.is_valid():
             return self.render_list(request, form, status=400)
@@ -369,8 +365,8 @@ class StatementPaidView(StatementAccessMixin, View):
 
 class StatementRetryView(StatementAccessMixin, View):
     def post(self, request, pk):
-        if not request.user.is_staff:
-            raise PermissionDenied
+        if not is_platform_staff(request.user):
+            refuse()
         statement: SettlementStatement = self.get_statement(pk)
         try:
             services.statement_request(partner=statement.partner, period=statement.period, user=request.user)

@@ -14,7 +14,7 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F401,F403  (Oscar's settings, overridden below)
 
-from marketplace.dashboard_access import cooperative_or_staff
+from core.access import cooperative_or_staff
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent

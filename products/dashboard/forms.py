@@ -11,6 +11,7 @@ from oscar.apps.dashboard.catalogue import forms as oscar_forms
 from oscar.core.loading import get_model
 
 from core.uploads import SafeImageField
+from partners.certifications import certificates_for
 from products import selectors
 
 County = get_model("partner", "County")
@@ -46,10 +47,9 @@ class ProductForm(oscar_forms.ProductForm):
         super().__init__(product_class, *args, **kwargs)
         self.fields["origin_county"].queryset = County.objects.exclude(assistance_level="none")
         self.fields["origin_county"].required = True
-        certificates = Certification.objects.select_related("holder")
-        if user is not None and not user.is_staff:
-            certificates = certificates.filter(holder__users=user)
-        self.fields["certifications"].queryset = certificates
+        self.fields["certifications"].queryset = (
+            Certification.objects.select_related("holder") if user is None else certificates_for(user)
+        )
         self.fields["certifications"].help_text = _(
             "Only your cooperative's certificates. The product leaves the shop while one of them has lapsed."
         )

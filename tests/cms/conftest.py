@@ -12,7 +12,7 @@ from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflo
 from wagtail.test.utils.form_data import querydict_from_html
 
 from cms.models import Employer, ForbiddenTerm
-from cms.services import EMPLOYER_GROUP
+from core.access import Role
 from tests.factories import UserFactory, build_site, home_page
 
 WAGTAIL_GROUPS = {"Moderators": ("add", "change", "publish", "lock", "unlock"), "Editors": ("add", "change")}
@@ -29,7 +29,7 @@ def _reference_data(db):
     if (
         ForbiddenTerm.objects.exists()
         and Workflow.objects.exists()
-        and Group.objects.filter(name=EMPLOYER_GROUP, permissions__codename="access_admin").exists()
+        and Group.objects.filter(name=Role.EMPLOYER, permissions__codename="access_admin").exists()
     ):
         return
     for app_config in apps.get_app_configs():
@@ -82,7 +82,7 @@ def _employer_account(email: str, employer_name: str):
         name=employer_name, city="佛山市", contact_name="王经理", contact_phone="13900139000"
     )
     user = UserFactory(email=email)
-    user.groups.add(Group.objects.get(name=EMPLOYER_GROUP))
+    user.groups.add(Group.objects.get(name=Role.EMPLOYER))
     employer.users.add(user)
     return user, employer
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission, Locale, Page, PageViewRestriction
 
 from cms.models import Employer, LaborPostPage, NewsPage
-from cms.services import EMPLOYER_GROUP
+from core.access import Role
 from tests.cms.conftest import add_url, admin_form_data, post_fields
 from tests.factories import UserFactory, labor_post
 
@@ -121,7 +121,7 @@ def test_a_live_page_with_a_pending_title_waits_until_it_is_published(employer_c
 def test_a_colleague_sees_the_employers_draft_in_choosers(client, site_tree, employer_a, pages):
     _owner, employer = employer_a
     colleague = UserFactory(email="hr2@factory-a.example.com")
-    colleague.groups.add(Group.objects.get(name=EMPLOYER_GROUP))
+    colleague.groups.add(Group.objects.get(name=Role.EMPLOYER))
     employer.users.add(colleague)
     client.force_login(colleague)
     assert OWN_DRAFT in _body(client.get(reverse("wagtailadmin_choose_page_search") + "?q=甲厂"))
@@ -209,7 +209,7 @@ def jobs_in_two_languages(site_tree):
     hant, _ = Locale.objects.get_or_create(language_code="zh-hant")
     copy = site_tree["job_index"].copy_for_translation(hant, copy_parents=True)
     copy.save_revision().publish()
-    assert GroupPagePermission.objects.filter(page=copy, group__name=EMPLOYER_GROUP).exists()
+    assert GroupPagePermission.objects.filter(page=copy, group__name=Role.EMPLOYER).exists()
     return copy
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission, WorkflowState
 
 from cms.models import LaborPostIndexPage, LaborPostPage
-from cms.services import EMPLOYER_GROUP
+from core.access import Role
 from tests.cms.conftest import add_url, admin_form_data, edit_url, post_fields
 from tests.factories import UserFactory, add_page, home_page
 
@@ -38,7 +38,7 @@ def submitted_post(client, jobs_index, employer_a):
 
 
 def test_the_group_has_admin_access_and_only_add_on_the_jobs_index(jobs_index):
-    group = Group.objects.get(name=EMPLOYER_GROUP)
+    group = Group.objects.get(name=Role.EMPLOYER)
     codenames = set(group.permissions.values_list("content_type__app_label", "codename"))
     assert ("wagtailadmin", "access_admin") in codenames
     # Nothing to add, change or delete outside the page tree: no snippets, no employers.
@@ -50,7 +50,7 @@ def test_the_group_has_admin_access_and_only_add_on_the_jobs_index(jobs_index):
 def test_a_jobs_index_created_later_is_open_to_employers_too(site_tree):
     LaborPostIndexPage.objects.all().delete()
     index = add_page(home_page(), LaborPostIndexPage(title="岗位", slug="jobs-again"))
-    group = Group.objects.get(name=EMPLOYER_GROUP)
+    group = Group.objects.get(name=Role.EMPLOYER)
     assert GroupPagePermission.objects.filter(group=group, page=index, permission__codename="add_page").exists()
 
 
@@ -183,7 +183,7 @@ def test_a_colleague_at_the_same_employer_sees_edits_and_submits_the_draft(clien
     assert response.status_code == 302
     draft = LaborPostPage.objects.get(slug="a-draft")
     colleague = UserFactory(email="hr2@factory-a.example.com")
-    colleague.groups.add(Group.objects.get(name=EMPLOYER_GROUP))
+    colleague.groups.add(Group.objects.get(name=Role.EMPLOYER))
     employer.users.add(colleague)
     client.force_login(colleague)
 
@@ -202,7 +202,7 @@ def test_a_colleague_at_the_same_employer_sees_edits_and_submits_the_draft(clien
 def test_a_colleague_may_delete_a_draft_but_not_a_live_post(submitted_post, employer_a):
     _owner, employer = employer_a
     colleague = UserFactory(email="hr2@factory-a.example.com")
-    colleague.groups.add(Group.objects.get(name=EMPLOYER_GROUP))
+    colleague.groups.add(Group.objects.get(name=Role.EMPLOYER))
     employer.users.add(colleague)
     assert submitted_post.permissions_for_user(colleague).can_delete()
     submitted_post.save_revision().publish()

@@ -13,8 +13,8 @@ from django.utils import timezone
 from wagtail.models import WorkflowState
 
 from cms import models as cms
-from cms.services import EMPLOYER_GROUP
 from cms.tasks import publish_scheduled_pages_task
+from core.access import Role
 from tests.cms.conftest import _reference_data  # noqa: F401  (autouse: groups, workflow, wording after a flush)
 from tests.factories import UserFactory, add_page, home_page, labor_post
 
@@ -48,7 +48,7 @@ def test_post_publishing(page, journey):
         name="佛山顺德美家电器有限公司", city="佛山市", contact_name="王经理", contact_phone="13900139000"
     )
     employer_user = UserFactory(email="hr@meijia.example.cn", first_name="王经理", password=PASSWORD)
-    employer_user.groups.add(Group.objects.get(name=EMPLOYER_GROUP))
+    employer_user.groups.add(Group.objects.get(name=Role.EMPLOYER))
     employer.users.add(employer_user)
     moderator = UserFactory(email="moderator@platform.example.cn", first_name="内容审核", password=PASSWORD)
     moderator.groups.add(Group.objects.get(name="Moderators"))
