@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.identifiers import mainland_mobile
 from labor.models import ApplicationStatus
-from labor.services import validate_job_seeker_mobile
 from partners.forms import AccessibleErrorsMixin
 from partners.models import County
 from partners.selectors import assisted_counties, counties_grouped_by_prefecture
@@ -75,7 +75,7 @@ class ApplyForm(AccessibleErrorsMixin, forms.Form):
         self.fields["consent"].error_messages["required"] = _("We can pass on your application only with your consent.")
 
     def clean_mobile(self) -> str:
-        return validate_job_seeker_mobile(self.cleaned_data["mobile"])
+        return mainland_mobile(self.cleaned_data["mobile"])
 
     def clean_poverty_alleviated(self) -> bool:
         return self.cleaned_data["poverty_alleviated"] == "yes"
@@ -99,7 +99,7 @@ class LookupForm(AccessibleErrorsMixin, forms.Form):
 
     def clean_mobile(self) -> str:
         try:
-            return validate_job_seeker_mobile(self.cleaned_data["mobile"])
+            return mainland_mobile(self.cleaned_data["mobile"])
         except ValidationError:
             return ""  # a wrong number is "not found", like a wrong reference
 

@@ -11,14 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-def mask_mobile(mobile: str) -> str:
-    """``13812341234`` → ``138****1234``; an anonymised (empty) number stays empty."""
-    if not mobile:
-        return ""
-    if len(mobile) < 8:
-        return "*" * len(mobile)
-    return f"{mobile[:3]}{'*' * (len(mobile) - 7)}{mobile[-4:]}"
+from core.identifiers import mobile_mask
 
 
 class ApplicationStatus(models.TextChoices):
@@ -92,7 +85,7 @@ class JobApplication(models.Model):
 
     @property
     def masked_mobile(self) -> str:
-        return mask_mobile(self.mobile)
+        return mobile_mask(self.mobile)
 
     @property
     def is_anonymised(self) -> bool:

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.http import client_ip_for_limits, within_limit
+from core.identifiers import reference_normalise
 from core.spreadsheets import csv_writer
 from labor import selectors, services
 from labor.forms import ApplicationFilterForm, ApplyForm, LookupForm, OutcomeForm
@@ -189,7 +190,7 @@ def my_delete(request: HttpRequest, reference: str) -> HttpResponse:
     """The job seeker deletes one application they looked up (name and number are erased)."""
     application = (
         selectors.applications_granted(ids=request.session.get(SESSION_KEY, []))
-        .filter(reference=selectors.normalise_reference(reference))
+        .filter(reference=reference_normalise(reference))
         .first()
     )
     if application is None:

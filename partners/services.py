@@ -2,7 +2,6 @@
 
 import csv
 import re
-import secrets
 from pathlib import Path
 
 import phonenumbers
@@ -11,11 +10,11 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
 from core.files import delete_after_commit, generated_name
+from core.identifiers import reference_generate
 from core.outbox import outbox_enqueue
 from core.slugs import pinyin_slugify
 from core.uploads import validate_document
@@ -90,7 +89,6 @@ def counties_import_reference(*, path: Path = REFERENCE_COUNTIES_CSV, update: bo
 # Applicant → county recommendation (县级推荐) → platform review (平台审核). Each step is one
 # transaction on a locked row; e-mails leave after commit (partners.tasks).
 
-REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 COOPERATIVE_STAFF_GROUP = "合作社工作人员"
 
 _Action = ApplicationEvent.Action
@@ -123,12 +121,9 @@ APPLICANT_FIELDS = (
 
 def application_reference_generate() -> str:
     """A new, unused reference number (申请编号): ``SQ`` + date + four random characters."""
-    today = timezone.localdate().strftime("%Y%m%d")
-    for _attempt in range(20):
-        reference = "SQ" + today + "".join(secrets.choice(REFERENCE_ALPHABET) for _position in range(4))
-        if not CooperativeApplication.objects.filter(reference=reference).exists():
-            return reference
-    raise RuntimeError("no free application reference today")  # 32⁴ a day: only if something is badly wrong
+    return reference_generate(
+        prefix="SQ", taken=lambda reference: CooperativeApplication.objects.filter(reference=reference).exists()
+    )
 
 
 def _document_name(upload, label: str) -> str:

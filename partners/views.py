@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.http import client_ip_for_limits, within_limit
+from core.identifiers import reference_normalise
 from partners import selectors, services
 from partners.forms import ApplicationForm, ResubmitForm, ReviewFilterForm, ReviewNoteForm, StatusLookupForm
 from partners.models import ApplicationEvent, CooperativeApplication
@@ -51,7 +52,7 @@ def _granted_application(request: HttpRequest, reference: str) -> CooperativeApp
     """The application, if this browser looked it up (or submitted it); else 404."""
     application = (
         CooperativeApplication.objects.select_related("county")
-        .filter(reference=selectors.normalise_reference(reference), pk__in=request.session.get(SESSION_KEY, []))
+        .filter(reference=reference_normalise(reference), pk__in=request.session.get(SESSION_KEY, []))
         .first()
     )
     if application is None:
