@@ -9,9 +9,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AccessibleErrorsMixin
 from core.identifiers import mainland_mobile
 from labor.models import ApplicationStatus
-from partners.forms import AccessibleErrorsMixin
 from partners.models import County
 from partners.selectors import assisted_counties, counties_grouped_by_prefecture
 

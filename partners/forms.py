@@ -7,6 +7,7 @@ all again and decide (a form never saves).
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AccessibleErrorsMixin
 from core.uploads import validate_document
 from partners.models import ApplicationStatus, CooperativeApplication, County
 from partners.selectors import assisted_counties, counties_grouped_by_prefecture
@@ -14,24 +15,6 @@ from partners.services import APPLICANT_FIELDS, validate_mainland_mobile
 from partners.validators import normalise_credit_code, validate_credit_code, validate_credit_code_division
 
 DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
-
-
-class AccessibleErrorsMixin:
-    """Marks fields with errors for assistive technology and Bootstrap (aria-invalid, is-invalid)."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            bound = self[name]
-            attrs = self.fields[name].widget.attrs
-            attrs["aria-invalid"] = "true"
-            described = [f"{bound.auto_id}_error"]
-            if self.fields[name].help_text:
-                described.append(f"{bound.auto_id}_helptext")
-            attrs["aria-describedby"] = " ".join(described)
-            attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
 
 
 class ApplicationForm(AccessibleErrorsMixin, forms.ModelForm):

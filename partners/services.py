@@ -4,7 +4,6 @@ import csv
 import re
 from pathlib import Path
 
-import phonenumbers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
 from core.files import delete_after_commit, generated_name
-from core.identifiers import reference_generate
+from core.identifiers import mainland_mobile, reference_generate
 from core.outbox import outbox_enqueue
 from core.slugs import pinyin_slugify
 from core.uploads import validate_document
@@ -136,21 +135,8 @@ def _add_error(errors: dict[str, list], field: str, error: ValidationError) -> N
 
 
 def validate_mainland_mobile(value) -> None:
-    """A mainland China mobile number (手机号码): +86, eleven digits beginning with 1."""
-    try:
-        number = value if isinstance(value, phonenumbers.PhoneNumber) else phonenumbers.parse(str(value or ""), "CN")
-    except phonenumbers.NumberParseException:
-        number = None
-    mobile_types = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
-    if (
-        number is None
-        or number.country_code != 86
-        or not phonenumbers.is_valid_number(number)
-        or phonenumbers.number_type(number) not in mobile_types
-    ):
-        raise ValidationError(
-            _("Enter a mainland China mobile number of 11 digits, e.g. 138 0013 8000."), code="not_mainland_mobile"
-        )
+    """A mainland China mobile number (手机号码), typed or a stored ``PhoneNumber`` (``core.identifiers``)."""
+    mainland_mobile(str(value or ""))
 
 
 def _check_applicant_values(*, values: dict, business_licence, food_licence, errors: dict[str, list]) -> None:
