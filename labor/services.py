@@ -156,9 +156,9 @@ def application_phone_reveal(*, application: JobApplication, viewer) -> str:
         PhoneAccess.objects.create(
             application=locked,
             reference=locked.reference,
-            viewer=viewer,
+            actor=viewer,
             viewer_email=viewer.email or "",
-            method=PhoneAccess.Method.REVEAL,
+            action=PhoneAccess.Action.REVEAL,
         )
     return locked.mobile
 
