@@ -5,6 +5,9 @@ to their fields, with ``{% include "core/forms/errors.html" %}``; forms that mix
 ``AccessibleErrorsMixin`` tell assistive technology which fields are wrong and why.
 """
 
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
 
 class AccessibleErrorsMixin:
     """Marks fields with errors for assistive technology and Bootstrap (aria-invalid, is-invalid)."""
@@ -22,3 +25,27 @@ class AccessibleErrorsMixin:
                 described.append(f"{bound.auto_id}_helptext")
             attrs["aria-describedby"] = " ".join(described)
             attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
+
+
+class ReferenceLookupForm(AccessibleErrorsMixin, forms.Form):
+    """A reference number typed back (``core.identifiers``) with what only its owner knows, declared by
+    the subclass; ``reference_help_text`` shows what the reference looks like."""
+
+    reference_help_text = ""
+
+    reference = forms.CharField(
+        label=_("Reference number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].help_text = self.reference_help_text
+
+    @classmethod
+    def from_request(cls, request):
+        """Bound to what was posted, or empty with the reference a link carried (``?reference=``)."""
+        if request.method == "POST":
+            return cls(request.POST)
+        return cls(initial={"reference": request.GET.get("reference", "")[:20]})

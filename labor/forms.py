@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import AccessibleErrorsMixin
+from core.forms import AccessibleErrorsMixin, ReferenceLookupForm
 from core.identifiers import mainland_mobile
 from labor.models import ApplicationStatus
 from partners.models import County
@@ -81,15 +81,10 @@ class ApplyForm(AccessibleErrorsMixin, forms.Form):
         return self.cleaned_data["poverty_alleviated"] == "yes"
 
 
-class LookupForm(AccessibleErrorsMixin, forms.Form):
+class LookupForm(ReferenceLookupForm):
     """Reference number and mobile number: what a job seeker needs to see or delete their applications."""
 
-    reference = forms.CharField(
-        label=_("Reference number"),
-        max_length=20,
-        help_text=_("As shown after you applied, e.g. BM20260101AB2C."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
-    )
+    reference_help_text = _("As shown after you applied, e.g. BM20260101AB2C.")
     mobile = forms.CharField(
         label=_("Mobile number"),
         max_length=20,

@@ -147,12 +147,9 @@ def apply_done(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def my_lookup(request: HttpRequest) -> HttpResponse:
     """The job seeker gives the reference number and mobile number to see their applications."""
-    if request.method == "GET":
-        form = LookupForm(initial={"reference": request.GET.get("reference", "")[:20]})
-        return render(request, "labor/my_lookup.html", {"form": form})
-    form = LookupForm(request.POST)
-    if not form.is_valid():
-        return render(request, "labor/my_lookup.html", {"form": form}, status=400)
+    form = LookupForm.from_request(request)
+    if not (form.is_bound and form.is_valid()):
+        return render(request, "labor/my_lookup.html", {"form": form}, status=400 if form.is_bound else 200)
     # Only a well-formed lookup counts: it is the kind that could guess someone's reference.
     if not within_limit(
         f"labor:lookup:ip:{client_ip_for_limits(request)}",

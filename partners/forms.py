@@ -7,7 +7,7 @@ all again and decide (a form never saves).
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import AccessibleErrorsMixin
+from core.forms import AccessibleErrorsMixin, ReferenceLookupForm
 from core.uploads import validate_document
 from partners.models import ApplicationStatus, CooperativeApplication, County
 from partners.selectors import assisted_counties, counties_grouped_by_prefecture
@@ -143,15 +143,10 @@ class ResubmitForm(ApplicationForm):
             self.fields["county"].disabled = True
 
 
-class StatusLookupForm(AccessibleErrorsMixin, forms.Form):
+class StatusLookupForm(ReferenceLookupForm):
     """Reference number and contact: what an applicant needs to see their application."""
 
-    reference = forms.CharField(
-        label=_("Reference number"),
-        max_length=20,
-        help_text=_("As shown after you applied, e.g. SQ20250101AB2C."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
-    )
+    reference_help_text = _("As shown after you applied, e.g. SQ20250101AB2C.")
     contact = forms.CharField(
         label=_("Contact mobile number or e-mail"),
         max_length=254,

@@ -124,12 +124,9 @@ def apply_done(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def status_lookup(request: HttpRequest) -> HttpResponse:
     """The applicant gives the reference number and their mobile number or e-mail."""
-    if request.method == "GET":
-        form = StatusLookupForm(initial={"reference": request.GET.get("reference", "")[:20]})
-        return render(request, "partners/status_lookup.html", {"form": form})
-    form = StatusLookupForm(request.POST)
-    if not form.is_valid():
-        return render(request, "partners/status_lookup.html", {"form": form}, status=400)
+    form = StatusLookupForm.from_request(request)
+    if not (form.is_bound and form.is_valid()):
+        return render(request, "partners/status_lookup.html", {"form": form}, status=400 if form.is_bound else 200)
     # Only a well-formed lookup counts against the address: a typo costs nothing.
     if not _lookup_allowed(request):
         return render(
