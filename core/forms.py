@@ -6,6 +6,7 @@ to their fields, with ``{% include "core/forms/errors.html" %}``; forms that mix
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,6 +28,16 @@ class AccessibleErrorsMixin:
             attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
 
 
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's ``ValidationError`` next to the form's fields; errors of fields the form
+    does not have, and errors without a field, go on top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 class ReferenceLookupForm(AccessibleErrorsMixin, forms.Form):
     """A reference number typed back (``core.identifiers``) with what only its owner knows, declared by
     the subclass; ``reference_help_text`` shows what the reference looks like."""
@@ -42,6 +53,16 @@ class ReferenceLookupForm(AccessibleErrorsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reference"].help_text = self.reference_help_text
+
+    @staticmethod
+    def proof_field(label, *, max_length: int, attrs: dict) -> forms.CharField:
+        """The second field of a lookup: what the applicant gave in the application."""
+        return forms.CharField(
+            label=label,
+            max_length=max_length,
+            help_text=_("The one given in the application."),
+            widget=forms.TextInput(attrs=attrs),
+        )
 
     @classmethod
     def from_request(cls, request):

@@ -85,12 +85,7 @@ class LookupForm(ReferenceLookupForm):
     """Reference number and mobile number: what a job seeker needs to see or delete their applications."""
 
     reference_help_text = _("As shown after you applied, e.g. BM20260101AB2C.")
-    mobile = forms.CharField(
-        label=_("Mobile number"),
-        max_length=20,
-        help_text=_("The one given in the application."),
-        widget=forms.TextInput(attrs=MOBILE_WIDGET_ATTRS),
-    )
+    mobile = ReferenceLookupForm.proof_field(_("Mobile number"), max_length=20, attrs=MOBILE_WIDGET_ATTRS)
 
     def clean_mobile(self) -> str:
         try:

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import add_service_errors
 from core.http import client_ip_for_limits, within_limit
 from core.identifiers import reference_normalise
 from core.spreadsheets import csv_writer
@@ -38,13 +38,6 @@ NOT_FOUND = gettext_lazy(
 
 
 # --------------------------------------------------------------------------- helpers
-def _add_service_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the form's fields (unknown fields go on top)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _grant(request: HttpRequest, applications) -> None:
@@ -108,7 +101,7 @@ def apply(request: HttpRequest, post_id: int) -> HttpResponse:
             language=get_language(),
         )
     except ValidationError as error:
-        _add_service_errors(form, error)
+        add_service_errors(form, error)
         return render(request, "labor/apply.html", context, status=400)
     # A repeat application grants nothing: whoever typed the number may not be its holder.
     if selectors.application_reference_shown(

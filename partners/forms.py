@@ -147,11 +147,8 @@ class StatusLookupForm(ReferenceLookupForm):
     """Reference number and contact: what an applicant needs to see their application."""
 
     reference_help_text = _("As shown after you applied, e.g. SQ20250101AB2C.")
-    contact = forms.CharField(
-        label=_("Contact mobile number or e-mail"),
-        max_length=254,
-        help_text=_("The one given in the application."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    contact = ReferenceLookupForm.proof_field(
+        _("Contact mobile number or e-mail"), max_length=254, attrs={"autocomplete": "off"}
     )
 
 

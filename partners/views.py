@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.forms import add_service_errors
 from core.http import client_ip_for_limits, within_limit
 from core.identifiers import reference_normalise
 from partners import selectors, services
@@ -33,13 +33,6 @@ Action = ApplicationEvent.Action
 
 
 # --------------------------------------------------------------------------- helpers
-def _add_service_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the form's fields (unknown fields go on top)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _grant(request: HttpRequest, application: CooperativeApplication) -> None:
@@ -102,7 +95,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 language=get_language(),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             _grant(request, application)
             request.session[LAST_REFERENCE_KEY] = application.reference
@@ -186,7 +179,7 @@ def resubmit(request: HttpRequest, reference: str) -> HttpResponse:
                 language=get_language(),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your corrected application has been sent."))
             return redirect("cooperatives:status-detail", reference=application.reference)
