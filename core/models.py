@@ -1,5 +1,6 @@
-"""Models of the ground floor: the outbox of side effects and the ledger of e-mails sent."""
+"""Models of the ground floor: the outbox of side effects, the ledger of e-mails sent, audit trails."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,3 +64,29 @@ class SentMail(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class AuditEvent(models.Model):
+    """One step in the life of something, who took it and when: the shape of every audit trail (审计记录).
+
+    A subclass adds the foreign key to what the trail is about and declares ``action`` with
+    its own ``Action`` choices; rows are only ever added. Trails: a cooperative application's
+    review (``partners.ApplicationEvent``), a fulfilment (``fulfilment.FulfilmentEvent``),
+    views of a job seeker's mobile number (``labor.PhoneAccess``).
+    """
+
+    action = models.CharField(_("action"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ("created_at", "pk")

@@ -1,7 +1,7 @@
 """Phone numbers as people type them, for a place: mainland mobile (手机号), Hong Kong, Macau.
 
-Written for delivery addresses; meant to become the one rule for mainland mobiles, which
-``labor`` and ``partners`` still check on their own.
+The one rule for phone numbers typed into forms: delivery addresses, job applications
+(through ``core.identifiers.mainland_mobile``) and whatever comes next.
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ def _national_digits(value: str, calling_code: str) -> str:
     for prefix in (f"+{calling_code}", f"00{calling_code}"):
         if text.startswith(prefix):
             return text[len(prefix) :]
+    if calling_code == RULES[MAINLAND].calling_code and len(text) == 13 and text.startswith(calling_code):
+        return text[len(calling_code) :]  # 8613800138000: the code typed without + or 00
     return text
 
 

@@ -74,9 +74,9 @@ class JobApplicationAdmin(ReadOnlyAdmin):
 @admin.register(PhoneAccess)
 class PhoneAccessAdmin(ReadOnlyAdmin):
     # The log itself holds no number; this admin may not reach one through its application either.
-    list_display = ("accessed_at", "reference", "viewer_email", "method")
-    list_filter = ("method",)
+    list_display = ("created_at", "reference", "viewer_email", "action")
+    list_filter = ("action",)
     search_fields = ("reference", "viewer_email")
-    date_hierarchy = "accessed_at"
-    fields = ("reference", "application", "viewer", "viewer_email", "method", "accessed_at")
+    date_hierarchy = "created_at"
+    fields = ("reference", "application", "actor", "viewer_email", "action", "note", "created_at")
     readonly_fields = fields

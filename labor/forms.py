@@ -9,9 +9,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AccessibleErrorsMixin, ReferenceLookupForm
+from core.identifiers import mainland_mobile
 from labor.models import ApplicationStatus
-from labor.services import validate_job_seeker_mobile
-from partners.forms import AccessibleErrorsMixin
 from partners.models import County
 from partners.selectors import assisted_counties, counties_grouped_by_prefecture
 
@@ -75,31 +75,21 @@ class ApplyForm(AccessibleErrorsMixin, forms.Form):
         self.fields["consent"].error_messages["required"] = _("We can pass on your application only with your consent.")
 
     def clean_mobile(self) -> str:
-        return validate_job_seeker_mobile(self.cleaned_data["mobile"])
+        return mainland_mobile(self.cleaned_data["mobile"])
 
     def clean_poverty_alleviated(self) -> bool:
         return self.cleaned_data["poverty_alleviated"] == "yes"
 
 
-class LookupForm(AccessibleErrorsMixin, forms.Form):
+class LookupForm(ReferenceLookupForm):
     """Reference number and mobile number: what a job seeker needs to see or delete their applications."""
 
-    reference = forms.CharField(
-        label=_("Reference number"),
-        max_length=20,
-        help_text=_("As shown after you applied, e.g. BM20260101AB2C."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
-    )
-    mobile = forms.CharField(
-        label=_("Mobile number"),
-        max_length=20,
-        help_text=_("The one given in the application."),
-        widget=forms.TextInput(attrs=MOBILE_WIDGET_ATTRS),
-    )
+    reference_help_text = _("As shown after you applied, e.g. BM20260101AB2C.")
+    mobile = ReferenceLookupForm.proof_field(_("Mobile number"), max_length=20, attrs=MOBILE_WIDGET_ATTRS)
 
     def clean_mobile(self) -> str:
         try:
-            return validate_job_seeker_mobile(self.cleaned_data["mobile"])
+            return mainland_mobile(self.cleaned_data["mobile"])
         except ValidationError:
             return ""  # a wrong number is "not found", like a wrong reference
 

@@ -6,19 +6,12 @@ when the applicant asks or the retention period after the post closed has passed
 outcomes stay for the statistics; the access log stays whatever happens to the application.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-def mask_mobile(mobile: str) -> str:
-    """``13812341234`` → ``138****1234``; an anonymised (empty) number stays empty."""
-    if not mobile:
-        return ""
-    if len(mobile) < 8:
-        return "*" * len(mobile)
-    return f"{mobile[:3]}{'*' * (len(mobile) - 7)}{mobile[-4:]}"
+from core.identifiers import mobile_mask
+from core.models import AuditEvent
 
 
 class ApplicationStatus(models.TextChoices):
@@ -92,20 +85,21 @@ class JobApplication(models.Model):
 
     @property
     def masked_mobile(self) -> str:
-        return mask_mobile(self.mobile)
+        return mobile_mask(self.mobile)
 
     @property
     def is_anonymised(self) -> bool:
         return self.anonymised_at is not None
 
 
-class PhoneAccess(models.Model):
-    """One view of a job seeker's full mobile number (查看记录): who, when, how.
+class PhoneAccess(AuditEvent):
+    """One view of a job seeker's full mobile number (查看记录): who (``actor``), when, how (``action``).
 
-    Kept when the application is anonymised or deleted: the reference number stays.
+    Kept when the application is anonymised or deleted: the reference number and the
+    viewer's e-mail stay.
     """
 
-    class Method(models.TextChoices):
+    class Action(models.TextChoices):
         REVEAL = "reveal", _("Shown on screen")
         EXPORT = "export", _("Exported")
 
@@ -118,22 +112,13 @@ class PhoneAccess(models.Model):
         related_name="phone_accesses",
     )
     reference = models.CharField(_("reference number"), max_length=20, db_index=True)
-    viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("viewed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     viewer_email = models.EmailField(_("e-mail of the viewer"), blank=True)
-    method = models.CharField(_("how"), max_length=10, choices=Method.choices, default=Method.REVEAL)
-    accessed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("how"), max_length=10, choices=Action.choices, default=Action.REVEAL)
 
     class Meta:
-        ordering = ("-accessed_at", "-pk")
+        ordering = ("-created_at", "-pk")
         verbose_name = _("mobile number access")
         verbose_name_plural = _("mobile number accesses")
 
     def __str__(self) -> str:
-        return f"{self.reference} {self.viewer_email} {self.get_method_display()}"
+        return f"{self.reference} {self.viewer_email} {self.get_action_display()}"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cms.i18n import in_visitor_locale
 from cms.models import LaborPostIndexPage, LaborPostPage
 from core.access import is_platform_staff
+from core.identifiers import reference_normalise
 from labor.models import ApplicationStatus, JobApplication
 
 _S = ApplicationStatus
@@ -49,7 +50,7 @@ def applications_for_applicant(*, reference: str, mobile: str) -> list[JobApplic
     Empty for any mismatch, without saying which half was wrong. When the pair matches,
     every application with that mobile number is returned, the looked-up one first.
     """
-    reference = normalise_reference(reference)
+    reference = reference_normalise(reference)
     if not reference or not mobile:
         return []
     if not JobApplication.objects.filter(reference=reference, mobile=mobile, anonymised_at__isnull=True).exists():
@@ -98,10 +99,6 @@ def application_submitted(*, application_id) -> JobApplication | None:
     )
 
 
-def normalise_reference(value: str) -> str:
-    return (value or "").strip().upper().replace(" ", "")
-
-
 # --------------------------------------------------------------------------- employers and staff
 def is_employer_user(user) -> bool:
     """A person in some employer's staff accounts (Employer.users, 用人单位)."""
@@ -140,7 +137,7 @@ def applications_for_viewer(*, user, post_id: int | None = None, status: str = "
 
 def application_for_viewer(*, user, reference: str) -> JobApplication | None:
     """The application with ``reference`` if ``user`` may see it, else None (another employer's is None)."""
-    return applications_for_viewer(user=user).filter(reference=normalise_reference(reference)).first()
+    return applications_for_viewer(user=user).filter(reference=reference_normalise(reference)).first()
 
 
 def posts_for_viewer(*, user) -> QuerySet[LaborPostPage]:

@@ -5,9 +5,6 @@ Each write is one transaction. Nothing here sends mail or enqueues work.
 
 import calendar
 import datetime
-import re
-import secrets
-import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,13 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.i18n import default_language_page
 from cms.models import LaborPostPage
+from core.identifiers import mainland_mobile, reference_generate
 from labor import selectors
 from labor.models import ApplicationStatus, JobApplication, PhoneAccess
 from partners.models import County
 
-REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
-MOBILE_PATTERN = re.compile(r"1[3-9]\d{9}")
-_SEPARATORS = re.compile(r"[\s\-().]")
 RETENTION_MONTHS = 3  # 稳岗: still employed three months after being hired
 _S = ApplicationStatus
 #: The timestamp each outcome sets (first time only).
@@ -36,35 +31,11 @@ _OUTCOME_TIMESTAMPS = {
 
 
 # --------------------------------------------------------------------------- values
-def mobile_normalise(value: str) -> str:
-    """What a person typed → eleven digits: full-width digits, spaces, dashes and +86/0086 removed."""
-    text = _SEPARATORS.sub("", unicodedata.normalize("NFKC", str(value or "")))
-    for prefix in ("+86", "0086"):
-        if text.startswith(prefix):
-            return text[len(prefix) :]
-    if len(text) == 13 and text.startswith("86"):
-        return text[2:]
-    return text
-
-
-def validate_job_seeker_mobile(value: str) -> str:
-    """The normalised mainland mobile number (手机号码: 1[3-9] and nine digits), or a ValidationError."""
-    mobile = mobile_normalise(value)
-    if not MOBILE_PATTERN.fullmatch(mobile):
-        raise ValidationError(
-            _("Enter a mainland China mobile number of 11 digits, e.g. 138 0013 8000."), code="not_mainland_mobile"
-        )
-    return mobile
-
-
 def application_reference_generate() -> str:
     """A new, unused reference number (报名编号): ``BM`` + date + four random characters."""
-    today = timezone.localdate().strftime("%Y%m%d")
-    for _attempt in range(20):
-        reference = "BM" + today + "".join(secrets.choice(REFERENCE_ALPHABET) for _position in range(4))
-        if not JobApplication.objects.filter(reference=reference).exists():
-            return reference
-    raise RuntimeError("no free job application reference today")  # 32⁴ a day: only if something is badly wrong
+    return reference_generate(
+        prefix="BM", taken=lambda reference: JobApplication.objects.filter(reference=reference).exists()
+    )
 
 
 def _months_after(moment: datetime.date, months: int) -> datetime.date:
@@ -106,7 +77,7 @@ def application_submit(
     elif len(name) > JobApplication._meta.get_field("name").max_length:
         errors.setdefault("name", []).append(ValidationError(_("The name is too long."), code="max_length"))
     try:
-        mobile = validate_job_seeker_mobile(mobile)
+        mobile = mainland_mobile(mobile)
     except ValidationError as error:
         errors.setdefault("mobile", []).append(error)
     if home_county is not None and not home_county.is_assisted:
@@ -185,9 +156,9 @@ def application_phone_reveal(*, application: JobApplication, viewer) -> str:
         PhoneAccess.objects.create(
             application=locked,
             reference=locked.reference,
-            viewer=viewer,
+            actor=viewer,
             viewer_email=viewer.email or "",
-            method=PhoneAccess.Method.REVEAL,
+            action=PhoneAccess.Action.REVEAL,
         )
     return locked.mobile
 

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,7 +22,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import is_platform_staff
+from core.forms import add_service_errors
 from core.http import client_ip_for_limits, within_limit
+from core.identifiers import reference_normalise
 from core.spreadsheets import csv_writer
 from labor import selectors, services
 from labor.forms import ApplicationFilterForm, ApplyForm, LookupForm, OutcomeForm
@@ -38,13 +39,6 @@ NOT_FOUND = gettext_lazy(
 
 
 # --------------------------------------------------------------------------- helpers
-def _add_service_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the form's fields (unknown fields go on top)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _grant(request: HttpRequest, applications) -> None:
@@ -108,7 +102,7 @@ def apply(request: HttpRequest, post_id: int) -> HttpResponse:
             language=get_language(),
         )
     except ValidationError as error:
-        _add_service_errors(form, error)
+        add_service_errors(form, error)
         return render(request, "labor/apply.html", context, status=400)
     # A repeat application grants nothing: whoever typed the number may not be its holder.
     if selectors.application_reference_shown(
@@ -147,12 +141,9 @@ def apply_done(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def my_lookup(request: HttpRequest) -> HttpResponse:
     """The job seeker gives the reference number and mobile number to see their applications."""
-    if request.method == "GET":
-        form = LookupForm(initial={"reference": request.GET.get("reference", "")[:20]})
-        return render(request, "labor/my_lookup.html", {"form": form})
-    form = LookupForm(request.POST)
-    if not form.is_valid():
-        return render(request, "labor/my_lookup.html", {"form": form}, status=400)
+    form = LookupForm.from_request(request)
+    if not (form.is_bound and form.is_valid()):
+        return render(request, "labor/my_lookup.html", {"form": form}, status=400 if form.is_bound else 200)
     # Only a well-formed lookup counts: it is the kind that could guess someone's reference.
     if not within_limit(
         f"labor:lookup:ip:{client_ip_for_limits(request)}",
@@ -190,7 +181,7 @@ def my_delete(request: HttpRequest, reference: str) -> HttpResponse:
     """The job seeker deletes one application they looked up (name and number are erased)."""
     application = (
         selectors.applications_granted(ids=request.session.get(SESSION_KEY, []))
-        .filter(reference=selectors.normalise_reference(reference))
+        .filter(reference=reference_normalise(reference))
         .first()
     )
     if application is None:

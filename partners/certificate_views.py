@@ -16,6 +16,7 @@ from django.views.generic import FormView, ListView, View
 
 from core.access import is_platform_staff, refuse
 from core.files import generated_name, private_file_response
+from core.forms import add_service_errors
 from core.uploads import is_new_upload, validate_document
 from core.widgets import PrivateFileInput
 from partners import certifications
@@ -128,11 +129,7 @@ class CertificateEditView(CertificatesMixin, FormView):
         try:
             certifications.certification_save(certification=certificate)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Certificate saved."))
         return redirect("cooperatives:certificates")

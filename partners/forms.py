@@ -7,6 +7,7 @@ all again and decide (a form never saves).
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AccessibleErrorsMixin, ReferenceLookupForm
 from core.uploads import validate_document
 from partners.models import ApplicationStatus, CooperativeApplication, County
 from partners.selectors import assisted_counties, counties_grouped_by_prefecture
@@ -14,24 +15,6 @@ from partners.services import APPLICANT_FIELDS, validate_mainland_mobile
 from partners.validators import normalise_credit_code, validate_credit_code, validate_credit_code_division
 
 DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
-
-
-class AccessibleErrorsMixin:
-    """Marks fields with errors for assistive technology and Bootstrap (aria-invalid, is-invalid)."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            bound = self[name]
-            attrs = self.fields[name].widget.attrs
-            attrs["aria-invalid"] = "true"
-            described = [f"{bound.auto_id}_error"]
-            if self.fields[name].help_text:
-                described.append(f"{bound.auto_id}_helptext")
-            attrs["aria-describedby"] = " ".join(described)
-            attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
 
 
 class ApplicationForm(AccessibleErrorsMixin, forms.ModelForm):
@@ -160,20 +143,12 @@ class ResubmitForm(ApplicationForm):
             self.fields["county"].disabled = True
 
 
-class StatusLookupForm(AccessibleErrorsMixin, forms.Form):
+class StatusLookupForm(ReferenceLookupForm):
     """Reference number and contact: what an applicant needs to see their application."""
 
-    reference = forms.CharField(
-        label=_("Reference number"),
-        max_length=20,
-        help_text=_("As shown after you applied, e.g. SQ20250101AB2C."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
-    )
-    contact = forms.CharField(
-        label=_("Contact mobile number or e-mail"),
-        max_length=254,
-        help_text=_("The one given in the application."),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    reference_help_text = _("As shown after you applied, e.g. SQ20250101AB2C.")
+    contact = ReferenceLookupForm.proof_field(
+        _("Contact mobile number or e-mail"), max_length=254, attrs={"autocomplete": "off"}
     )
 
 

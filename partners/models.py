@@ -18,7 +18,8 @@ from oscar.apps.partner.abstract_models import AbstractPartner, AbstractStockRec
 from oscar.apps.partner.exceptions import InvalidStockAdjustment
 from phonenumber_field.modelfields import PhoneNumberField
 
-from marketplace.storage import private_storage
+from core.models import AuditEvent
+from core.storage import private_storage
 
 
 class AssistanceLevel(models.TextChoices):
@@ -324,7 +325,7 @@ class CooperativeApplication(models.Model):
         return f"{self.reference} {self.name}"
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(AuditEvent):
     """One step of an application's review, with who took it and when."""
 
     class Action(models.TextChoices):
@@ -338,19 +339,8 @@ class ApplicationEvent(models.Model):
 
     application = models.ForeignKey(CooperativeApplication, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
-        ordering = ("created_at", "pk")
+    class Meta(AuditEvent.Meta):
         verbose_name = _("application event")
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from core.access import is_platform_staff
+from core.identifiers import reference_normalise
 from partners.models import (
     ApplicationEvent,
     ApplicationStatus,
@@ -61,10 +62,6 @@ def open_application_for_credit_code(
     return applications.order_by("created_at").first()
 
 
-def normalise_reference(value: str) -> str:
-    return (value or "").strip().upper().replace(" ", "")
-
-
 def _phone_e164(value: str) -> str | None:
     try:
         number = phonenumbers.parse(value, "CN")
@@ -78,7 +75,7 @@ def application_for_applicant(*, reference: str, contact: str) -> CooperativeApp
 
     Returns None for any mismatch, without saying which half was wrong.
     """
-    reference = normalise_reference(reference)
+    reference = reference_normalise(reference)
     contact = (contact or "").strip()
     if not reference or not contact:
         return None
@@ -147,7 +144,7 @@ def application_for_reviewer(*, user, reference: str) -> CooperativeApplication 
     return (
         applications_for_reviewer(user=user)
         .select_related("partner")
-        .filter(reference=normalise_reference(reference))
+        .filter(reference=reference_normalise(reference))
         .first()
     )
 

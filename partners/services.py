@@ -2,21 +2,19 @@
 
 import csv
 import re
-import secrets
 from pathlib import Path
 
-import phonenumbers
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
 from core.access import Role, is_platform_staff, refuse
 from core.files import delete_after_commit, generated_name
+from core.identifiers import mainland_mobile, reference_generate
 from core.outbox import outbox_enqueue
 from core.slugs import pinyin_slugify
 from core.uploads import validate_document
@@ -91,7 +89,6 @@ def counties_import_reference(*, path: Path = REFERENCE_COUNTIES_CSV, update: bo
 # Applicant → county recommendation (县级推荐) → platform review (平台审核). Each step is one
 # transaction on a locked row; e-mails leave after commit (partners.tasks).
 
-REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 
 _Action = ApplicationEvent.Action
 # action → (statuses it may start from, status it leads to)
@@ -123,12 +120,9 @@ APPLICANT_FIELDS = (
 
 def application_reference_generate() -> str:
     """A new, unused reference number (申请编号): ``SQ`` + date + four random characters."""
-    today = timezone.localdate().strftime("%Y%m%d")
-    for _attempt in range(20):
-        reference = "SQ" + today + "".join(secrets.choice(REFERENCE_ALPHABET) for _position in range(4))
-        if not CooperativeApplication.objects.filter(reference=reference).exists():
-            return reference
-    raise RuntimeError("no free application reference today")  # 32⁴ a day: only if something is badly wrong
+    return reference_generate(
+        prefix="SQ", taken=lambda reference: CooperativeApplication.objects.filter(reference=reference).exists()
+    )
 
 
 def _document_name(upload, label: str) -> str:
@@ -141,21 +135,8 @@ def _add_error(errors: dict[str, list], field: str, error: ValidationError) -> N
 
 
 def validate_mainland_mobile(value) -> None:
-    """A mainland China mobile number (手机号码): +86, eleven digits beginning with 1."""
-    try:
-        number = value if isinstance(value, phonenumbers.PhoneNumber) else phonenumbers.parse(str(value or ""), "CN")
-    except phonenumbers.NumberParseException:
-        number = None
-    mobile_types = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
-    if (
-        number is None
-        or number.country_code != 86
-        or not phonenumbers.is_valid_number(number)
-        or phonenumbers.number_type(number) not in mobile_types
-    ):
-        raise ValidationError(
-            _("Enter a mainland China mobile number of 11 digits, e.g. 138 0013 8000."), code="not_mainland_mobile"
-        )
+    """A mainland China mobile number (手机号码), typed or a stored ``PhoneNumber`` (``core.identifiers``)."""
+    mainland_mobile(str(value or ""))
 
 
 def _check_applicant_values(*, values: dict, business_licence, food_licence, errors: dict[str, list]) -> None:

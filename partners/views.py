@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -19,7 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import is_platform_staff
+from core.forms import add_service_errors
 from core.http import client_ip_for_limits, within_limit
+from core.identifiers import reference_normalise
 from partners import selectors, services
 from partners.forms import ApplicationForm, ResubmitForm, ReviewFilterForm, ReviewNoteForm, StatusLookupForm
 from partners.models import ApplicationEvent, CooperativeApplication
@@ -33,13 +34,6 @@ Action = ApplicationEvent.Action
 
 
 # --------------------------------------------------------------------------- helpers
-def _add_service_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the form's fields (unknown fields go on top)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _grant(request: HttpRequest, application: CooperativeApplication) -> None:
@@ -52,7 +46,7 @@ def _granted_application(request: HttpRequest, reference: str) -> CooperativeApp
     """The application, if this browser looked it up (or submitted it); else 404."""
     application = (
         CooperativeApplication.objects.select_related("county")
-        .filter(reference=selectors.normalise_reference(reference), pk__in=request.session.get(SESSION_KEY, []))
+        .filter(reference=reference_normalise(reference), pk__in=request.session.get(SESSION_KEY, []))
         .first()
     )
     if application is None:
@@ -102,7 +96,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 language=get_language(),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             _grant(request, application)
             request.session[LAST_REFERENCE_KEY] = application.reference
@@ -124,12 +118,9 @@ def apply_done(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def status_lookup(request: HttpRequest) -> HttpResponse:
     """The applicant gives the reference number and their mobile number or e-mail."""
-    if request.method == "GET":
-        form = StatusLookupForm(initial={"reference": request.GET.get("reference", "")[:20]})
-        return render(request, "partners/status_lookup.html", {"form": form})
-    form = StatusLookupForm(request.POST)
-    if not form.is_valid():
-        return render(request, "partners/status_lookup.html", {"form": form}, status=400)
+    form = StatusLookupForm.from_request(request)
+    if not (form.is_bound and form.is_valid()):
+        return render(request, "partners/status_lookup.html", {"form": form}, status=400 if form.is_bound else 200)
     # Only a well-formed lookup counts against the address: a typo costs nothing.
     if not _lookup_allowed(request):
         return render(
@@ -189,7 +180,7 @@ def resubmit(request: HttpRequest, reference: str) -> HttpResponse:
                 language=get_language(),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your corrected application has been sent."))
             return redirect("cooperatives:status-detail", reference=application.reference)

@@ -116,3 +116,11 @@ def celery_worker_app():
             yield client
     finally:
         client.close()
+
+
+@pytest.fixture
+def staff(db):
+    """A member of the platform staff (平台工作人员)."""
+    from tests.factories import UserFactory
+
+    return UserFactory(email="staff@platform.example.cn", is_staff=True)

@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AccessibleErrorsMixin
 from marketplace.fulfilment.models import BuyerType, FulfilmentStatus, ShippingMethod
-from partners.forms import AccessibleErrorsMixin
 from partners.models import County, Partner
 
 

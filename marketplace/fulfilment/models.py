@@ -13,7 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.storage import private_storage
+from core.models import AuditEvent
+from core.storage import private_storage
 
 
 class ShippingMethod(models.Model):
@@ -191,7 +192,7 @@ class Fulfilment(models.Model):
         return self.order.lines.filter(partner_id=self.partner_id).order_by("pk")
 
 
-class FulfilmentEvent(models.Model):
+class FulfilmentEvent(AuditEvent):
     """One step of a fulfilment, with who took it: the audit trail (履约记录)."""
 
     class Action(models.TextChoices):
@@ -206,19 +207,9 @@ class FulfilmentEvent(models.Model):
 
     fulfilment = models.ForeignKey(Fulfilment, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created = models.DateTimeField(_("when"), auto_now_add=True)
 
-    class Meta:
-        ordering = ("created", "pk")
+    class Meta(AuditEvent.Meta):
         verbose_name = _("fulfilment event")
         verbose_name_plural = _("fulfilment events")
 

@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 
 from core.access import is_platform_staff, refuse
 from core.addresses import address_label
+from core.forms import add_service_errors
 from core.spreadsheets import append_row, csv_writer
 from marketplace.fulfilment import selectors, services
 from marketplace.fulfilment.forms import (
@@ -42,14 +43,6 @@ PAGE_SIZE = 30
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 class CooperativeAccessMixin(CooperativeMemberMixin):
@@ -220,7 +213,7 @@ class FulfilmentDetailView(CooperativeAccessMixin, View):
                 except ValidationError as error:
                     if not hasattr(error, "error_dict"):
                         raise  # the fulfilment changed meanwhile (e.g. a colleague shipped it): say so
-                    _apply_errors(form, error)
+                    add_service_errors(form, error)
                     return render(request, self.template_name, self.context(fulfilment, ship_form=form), status=400)
                 messages.success(request, _("Shipment recorded; the buyer has been told."))
             elif action == "deliver":
@@ -327,7 +320,7 @@ class StatementListView(StatementAccessMixin, View):
             else:
                 count = services.statements_request_month(period=month)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
             return self.render_list(request, form, status=400)
         if count:
             messages.success(request, _("%(count)d statement(s) are being prepared.") % {"count": count})

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import marketplace.storage
+import core.storage
 import phonenumber_field.modelfields
 from django.conf import settings
 from django.db import migrations, models
@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 ('valid_until', models.DateField(blank=True, help_text='Empty for long-term.', null=True, verbose_name='valid until')),
                 ('verified', models.BooleanField(default=False, verbose_name='verified by staff')),
                 ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='verified at')),
-                ('scan', models.FileField(blank=True, storage=marketplace.storage.private_storage, upload_to='certificates/%Y/%m/', validators=[django.core.validators.FileExtensionValidator(['pdf', 'jpg', 'jpeg', 'png'])], verbose_name='scan of the certificate')),
+                ('scan', models.FileField(blank=True, storage=core.storage.private_storage, upload_to='certificates/%Y/%m/', validators=[django.core.validators.FileExtensionValidator(['pdf', 'jpg', 'jpeg', 'png'])], verbose_name='scan of the certificate')),
                 ('holder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='certifications', to='partner.partner', verbose_name='holder')),
                 ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='verified by')),
             ],
@@ -109,8 +109,8 @@ class Migration(migrations.Migration):
                 ('households_linked', models.PositiveIntegerField(verbose_name='households linked')),
                 ('farmer_linkage', models.TextField(verbose_name='farmer-linkage statement')),
                 ('description', models.TextField(blank=True, verbose_name='what you produce')),
-                ('business_licence', models.FileField(storage=marketplace.storage.private_storage, upload_to='applications/%Y/%m/', validators=[django.core.validators.FileExtensionValidator(['pdf', 'jpg', 'jpeg', 'png'])], verbose_name='business licence')),
-                ('food_licence', models.FileField(blank=True, storage=marketplace.storage.private_storage, upload_to='applications/%Y/%m/', validators=[django.core.validators.FileExtensionValidator(['pdf', 'jpg', 'jpeg', 'png'])], verbose_name='food production licence')),
+                ('business_licence', models.FileField(storage=core.storage.private_storage, upload_to='applications/%Y/%m/', validators=[django.core.validators.FileExtensionValidator(['pdf', 'jpg', 'jpeg', 'png'])], verbose_name='business licence')),
+                ('food_licence', models.FileField(blank=True, storage=core.storage.private_storage, upload_to='applications/%Y/%m/', validators=[django.core.validators.FileExtensionValidator(['pdf', 'jpg', 'jpeg', 'png'])], verbose_name='food production licence')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='submitted at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('partner', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='partner.partner', verbose_name='cooperative')),

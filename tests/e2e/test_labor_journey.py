@@ -65,7 +65,7 @@ def test_job_seeker_applies_and_employer_calls_back(page, journey):
     with page.expect_navigation():
         page.click("#reveal-button")
     assert page.locator("#mobile").inner_text().strip() == "13812341234"
-    assert PhoneAccess.objects.filter(viewer=employer_user).count() == 1
+    assert PhoneAccess.objects.filter(actor=employer_user).count() == 1
     journey.check("employer-number")
     page.click("form:has(input[value=contacted]) button")
     page.wait_for_url(f"**/labor/applications/{application.reference}/")

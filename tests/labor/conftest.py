@@ -80,11 +80,6 @@ def other_employer(other_employer_user):
 
 
 @pytest.fixture
-def staff(db):
-    return UserFactory(email="staff@platform.example.cn", is_staff=True)
-
-
-@pytest.fixture
 def ordinary_user(db):
     return UserFactory(email="jobseeker@example.cn")
 

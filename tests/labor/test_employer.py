@@ -95,9 +95,9 @@ def test_the_posts_employer_sees_the_full_number_once_asked_and_it_is_logged(emp
     assert 'href="tel:13812341234"' in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     access = PhoneAccess.objects.get()
-    assert access.viewer == employer_user and access.viewer_email == employer_user.email
+    assert access.actor == employer_user and access.viewer_email == employer_user.email
     assert access.application == application and access.reference == application.reference
-    assert access.method == PhoneAccess.Method.REVEAL and access.accessed_at is not None
+    assert access.action == PhoneAccess.Action.REVEAL and access.created_at is not None
 
     again = browser.get(detail(application)).content.decode()
     assert "13812341234" not in again  # shown in that response only
@@ -107,8 +107,8 @@ def test_staff_see_the_full_number_too_and_each_view_is_logged(staff, employer_u
     logged_in(staff).post(reveal(applications["theirs"]))
     logged_in(staff).post(reveal(applications["theirs"]))
     logged_in(employer_user).post(reveal(applications["mine"]))
-    assert PhoneAccess.objects.filter(viewer=staff, reference=applications["theirs"].reference).count() == 2
-    assert PhoneAccess.objects.filter(viewer=employer_user).count() == 1
+    assert PhoneAccess.objects.filter(actor=staff, reference=applications["theirs"].reference).count() == 2
+    assert PhoneAccess.objects.filter(actor=employer_user).count() == 1
 
 
 def test_another_employer_gets_404_and_never_a_number(other_employer_user, applications):

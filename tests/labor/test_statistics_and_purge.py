@@ -133,7 +133,7 @@ def test_purge_after_retention_keeps_counts_outcomes_and_the_access_log(outcomes
         assert application.status == statuses[application.pk]
     assert selectors.application_statistics() == before
     access = PhoneAccess.objects.get()
-    assert access.application == target and access.reference == target.reference and access.viewer == staff
+    assert access.application == target and access.reference == target.reference and access.actor == staff
 
 
 def test_purge_keeps_applications_of_posts_closed_less_long(jobs, employer, post, settings):

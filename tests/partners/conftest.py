@@ -35,11 +35,6 @@ def other_officer(other_county):
 
 
 @pytest.fixture
-def staff(db):
-    return UserFactory(email="staff@platform.example.cn", is_staff=True)
-
-
-@pytest.fixture
 def ordinary_user(db):
     return UserFactory(email="buyer@example.cn")
 

@@ -236,13 +236,14 @@ def test_a_closed_application_does_not_block_a_new_one(client, county):
 
 def test_a_reference_in_use_is_never_given_again(application, monkeypatch):
     """Random draws may repeat (32⁴ a day): the generator skips one that an application holds."""
+    from core import identifiers
     from partners import services
 
     taken = application.reference
     draws = iter(taken[-4:] + "ZZZZ")
-    monkeypatch.setattr(services.secrets, "choice", lambda alphabet: next(draws))
+    monkeypatch.setattr(identifiers.secrets, "choice", lambda alphabet: next(draws))
     day = datetime.datetime.strptime(taken[2:10], "%Y%m%d").date()
-    monkeypatch.setattr(services.timezone, "localdate", lambda: day)
+    monkeypatch.setattr(identifiers.timezone, "localdate", lambda: day)
 
     fresh = services.application_reference_generate()
 

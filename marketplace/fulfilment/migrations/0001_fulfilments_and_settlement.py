@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import marketplace.storage
+import core.storage
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -112,8 +112,8 @@ class Migration(migrations.Migration):
                 ('returns_count', models.PositiveIntegerField(default=0, verbose_name='returns')),
                 ('returns_total', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='returned')),
                 ('amount_due', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='amount due')),
-                ('xlsx', models.FileField(blank=True, storage=marketplace.storage.private_storage, upload_to='statements/', verbose_name='spreadsheet')),
-                ('pdf', models.FileField(blank=True, storage=marketplace.storage.private_storage, upload_to='statements/', verbose_name='PDF')),
+                ('xlsx', models.FileField(blank=True, storage=core.storage.private_storage, upload_to='statements/', verbose_name='spreadsheet')),
+                ('pdf', models.FileField(blank=True, storage=core.storage.private_storage, upload_to='statements/', verbose_name='PDF')),
                 ('generated_at', models.DateTimeField(blank=True, null=True, verbose_name='generated')),
                 ('error', models.CharField(blank=True, max_length=300, verbose_name='error')),
                 ('paid_at', models.DateTimeField(blank=True, null=True, verbose_name='paid')),
