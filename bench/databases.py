@@ -273,7 +273,7 @@ DATA_SOURCES = [
     "marketplace/demo/*.py",
     "partners/data/*",
     "partners/services.py",
-    "cms/management/commands/seed_demo.py",
+    "marketplace/demo/management/commands/seed_demo.py",
 ]
 FILL_SOURCES = ["bench/populate.py", "cms/bulk.py"]
 SKIP_DIRS = {".venv", ".git", "bench", "media", "staticfiles", "node_modules", "docs", "locale", "tests"}

@@ -32,7 +32,7 @@ urlpatterns += i18n_patterns(
     path("shop/", include("marketplace.accounts.urls")),
     # Oscar's integer ids read as ours (core.converters): a number beyond any row is a 404, not a 500.
     path("shop/", include(database_id_urls(apps.get_app_config("oscar").urls[0]))),
-    path("cooperatives/", include("partners.urls")),
+    path("cooperatives/", include("marketplace.cooperative_urls")),
     path("fulfilments/", include("marketplace.fulfilment.urls")),
     path("labor/", include("labor.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -105,6 +105,7 @@ LOCAL_APPS = [
     "marketplace.fulfilment",
     "cms",
     "labor",
+    "marketplace.demo",
 ]
 
 # Listed last so its catalogue only fills gaps (Oscar's Traditional Chinese).

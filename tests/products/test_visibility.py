@@ -391,17 +391,12 @@ def _imported_modules(path: Path) -> set[str]:
 
 
 def test_partners_imports_nothing_of_products():
-    """partners says what happened (partners.signals); the catalogue decides what follows.
-
-    partners/urls.py, which mounts the catalogue's cooperative screens under /cooperatives/,
-    is URL composition rather than partners' domain and is left to the layering check.
-    """
+    """partners says what happened (partners.signals); the catalogue decides what follows."""
     package = Path(settings.BASE_DIR) / "partners"
     offenders = {
         str(path.relative_to(package)): sorted(
             name for name in _imported_modules(path) if name == "products" or name.startswith("products.")
         )
         for path in package.rglob("*.py")
-        if path.name != "urls.py"
     }
     assert {path: names for path, names in offenders.items() if names} == {}

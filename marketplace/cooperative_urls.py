@@ -1,0 +1,12 @@
+"""Every cooperative-facing page, under ``/cooperatives/`` in the ``cooperatives`` namespace: the one
+place that mounts them. Partners owns onboarding, review and certificates (``partners.urls``); the
+catalogue owns imports, listings and trace pages (``products.urls_cooperative``)."""
+
+from django.urls import include, path
+
+app_name = "cooperatives"
+
+urlpatterns = [
+    path("", include("partners.urls")),
+    path("", include("products.urls_cooperative")),
+]
