@@ -10,7 +10,7 @@ import io
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.access import is_platform_staff
+from core.access import is_platform_staff, refuse
 from core.forms import add_service_errors
 from core.http import client_ip_for_limits, within_limit
 from core.identifiers import reference_normalise
@@ -45,10 +45,6 @@ def _grant(request: HttpRequest, applications) -> None:
     granted = set(request.session.get(SESSION_KEY, []))
     granted.update(application.pk for application in applications)
     request.session[SESSION_KEY] = sorted(granted)
-
-
-def _forbidden(request: HttpRequest, message) -> HttpResponse:
-    return render(request, "partners/forbidden.html", {"message": message}, status=403)
 
 
 def _post_refused(request: HttpRequest, post) -> HttpResponse:
@@ -196,19 +192,16 @@ def my_delete(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 # --------------------------------------------------------------------------- employers and staff
-def _require_viewer(request: HttpRequest) -> HttpResponse | None:
+def _require_viewer(request: HttpRequest) -> None:
     if not selectors.may_see_applications(request.user):
-        return _forbidden(request, _("This page is for employers with job posts and for platform staff."))
-    return None
+        refuse(_("This page is for employers with job posts and for platform staff."))
 
 
 @never_cache
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
     """Applications to the viewer's posts (staff: all), filtered by post and outcome; CSV export."""
-    refused = _require_viewer(request)
-    if refused:
-        return refused
+    _require_viewer(request)
     filters = ApplicationFilterForm(request.GET or None, posts=selectors.posts_for_viewer(user=request.user))
     post_id, status = None, ""
     if filters.is_valid():
@@ -298,9 +291,7 @@ def _render_detail(request: HttpRequest, application: JobApplication, *, reveale
 @never_cache
 @login_required
 def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    refused = _require_viewer(request)
-    if refused:
-        return refused
+    _require_viewer(request)
     return _render_detail(request, _viewer_application(request, reference))
 
 
@@ -309,14 +300,10 @@ def application_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def application_reveal(request: HttpRequest, reference: str) -> HttpResponse:
     """Show the full number to this viewer, in this response only (logged by the service)."""
-    refused = _require_viewer(request)
-    if refused:
-        return refused
+    _require_viewer(request)
     application = _viewer_application(request, reference)
     try:
         mobile = services.application_phone_reveal(application=application, viewer=request.user)
-    except PermissionDenied as error:
-        return _forbidden(request, error.args[0] if error.args else None)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("labor:application", reference=application.reference)
@@ -328,9 +315,7 @@ def application_reveal(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def application_outcome(request: HttpRequest, reference: str) -> HttpResponse:
     """Record an outcome: contacted, hired, retained (稳岗) or not suitable."""
-    refused = _require_viewer(request)
-    if refused:
-        return refused
+    _require_viewer(request)
     application = _viewer_application(request, reference)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
@@ -338,8 +323,6 @@ def application_outcome(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("labor:application", reference=application.reference)
     try:
         services.application_outcome_set(application=application, status=form.cleaned_data["status"], user=request.user)
-    except PermissionDenied as error:
-        return _forbidden(request, error.args[0] if error.args else None)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -355,5 +338,5 @@ def application_outcome(request: HttpRequest, reference: str) -> HttpResponse:
 def statistics(request: HttpRequest) -> HttpResponse:
     """Applications, contacts, hires and retention by home county, campaign and target group (staff)."""
     if not is_platform_staff(request.user):
-        return _forbidden(request, _("This page is for platform staff."))
+        refuse(_("This page is for platform staff."))
     return render(request, "labor/statistics.html", {"statistics": selectors.application_statistics()})

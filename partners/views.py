@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.access import is_platform_staff
+from core.access import is_platform_staff, refuse
 from core.forms import add_service_errors
 from core.http import client_ip_for_limits, within_limit
 from core.identifiers import reference_normalise
@@ -61,13 +61,7 @@ def _lookup_allowed(request: HttpRequest) -> bool:
     )
 
 
-def _forbidden(request: HttpRequest, message=None) -> HttpResponse:
-    return render(
-        request,
-        "partners/forbidden.html",
-        {"message": message or _("This page is for county officers and platform staff.")},
-        status=403,
-    )
+NOT_A_REVIEWER = _("This page is for county officers and platform staff.")
 
 
 # --------------------------------------------------------------------------- applicant
@@ -259,7 +253,7 @@ def _render_review_detail(request, application, bound: dict | None = None, statu
 def review_list(request: HttpRequest) -> HttpResponse:
     """Applications to review: officers see their counties', platform staff all, with filters."""
     if not selectors.may_review(request.user):
-        return _forbidden(request)
+        refuse(NOT_A_REVIEWER)
     counties = selectors.review_filter_counties(user=request.user)
     filters = ReviewFilterForm(request.GET or None, counties=counties)
     status, county = "", None
@@ -285,7 +279,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def review_detail(request: HttpRequest, reference: str) -> HttpResponse:
     if not selectors.may_review(request.user):
-        return _forbidden(request)
+        refuse(NOT_A_REVIEWER)
     application = selectors.application_for_reviewer(user=request.user, reference=reference)
     if application is None:
         raise Http404
@@ -300,7 +294,7 @@ def review_action(request: HttpRequest, reference: str, action: str) -> HttpResp
     if action not in ACTION_SLUGS:
         raise Http404
     if not selectors.may_review(request.user):
-        return _forbidden(request)
+        refuse(NOT_A_REVIEWER)
     application = selectors.application_for_reviewer(user=request.user, reference=reference)
     if application is None:
         raise Http404
@@ -323,8 +317,6 @@ def review_action(request: HttpRequest, reference: str, action: str) -> HttpResp
         else:
             services.application_request_info(application=application, reviewer=user, message=note)
             done = _("The applicant has been asked for more information.")
-    except PermissionDenied as error:
-        return _forbidden(request, error.args[0] if error.args else None)
     except ValidationError as error:
         if hasattr(error, "error_dict") and "note" in error.error_dict:
             form = ReviewNoteForm(request.POST, prefix=action)
@@ -358,7 +350,7 @@ def review_document(request: HttpRequest, reference: str, document: str) -> File
     if document not in DOCUMENT_FIELDS:
         raise Http404
     if not selectors.may_review(request.user):
-        return _forbidden(request)
+        refuse(NOT_A_REVIEWER)
     application = selectors.application_for_reviewer(user=request.user, reference=reference)
     field_file = getattr(application, DOCUMENT_FIELDS[document], None) if application else None
     if not field_file:
