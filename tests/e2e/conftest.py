@@ -94,6 +94,26 @@ def page(browser, viewport_name, live_server):
     context.close()
 
 
+# How wide the page's content is, measured with sideways overflow of <html> and <body> made
+# visible for the measurement: `overflow-x: hidden` there clips content (a user cannot reach it)
+# and would also hide it from `scrollWidth`. Against the viewport, not window.innerWidth: with
+# phone emulation Chromium widens the layout viewport to fit overflowing content.
+MEASURE_OVERFLOW = """() => {
+    const roots = [document.documentElement, document.body];
+    const saved = roots.map((element) => [element.style.overflowX, element.style.maxWidth]);
+    for (const element of roots) {
+        element.style.setProperty("overflow-x", "visible", "important");
+        element.style.setProperty("max-width", "none", "important");
+    }
+    const width = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
+    roots.forEach((element, index) => {
+        element.style.overflowX = saved[index][0];
+        element.style.maxWidth = saved[index][1];
+    });
+    return width;
+}"""
+
+
 class Journey:
     """Steps of one journey: each `check` scans, measures and photographs the page."""
 
@@ -110,10 +130,9 @@ class Journey:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{self.name}-{self.step:02d}-{label}-{self.page.viewport_name}.png"
         self.page.screenshot(path=str(path), full_page=True)
-        # Against the viewport, not window.innerWidth: with phone emulation Chromium widens the
-        # layout viewport to fit overflowing content, so innerWidth would hide the overflow.
-        overflow = self.page.evaluate("document.documentElement.scrollWidth") - self.page.viewport_size["width"]
-        assert overflow <= 0, f"{label}: page scrolls sideways by {overflow}px at {self.page.viewport_name} width"
+        overflow = self.page.evaluate(MEASURE_OVERFLOW) - self.page.viewport_size["width"]
+        width = self.page.viewport_name
+        assert overflow <= 0, f"{label}: page is wider than the screen by {overflow}px at {width} width"
         refused = self.page.evaluate("window.__cspViolations || []")
         assert not refused, f"{label}: the Content-Security-Policy refused {refused} at {self.page.viewport_name} width"
         results = Axe().run(self.page)
