@@ -10,6 +10,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from wagtail.models import WorkflowState
 
 from cms import models as cms
@@ -40,6 +41,19 @@ def _admin_messages_shown(page) -> None:
     from playwright.sync_api import expect
 
     expect(page.locator(".messages > ul")).to_have_css("top", "0px")
+
+
+def _open_tab(page, panel_id: str, *, shows: str) -> None:
+    """Click a tab of Wagtail's editor until ``shows`` is visible: a click that lands before the
+    tabs' script has started on a busy machine does nothing."""
+    for _attempt in range(10):
+        page.click(f"[role=tab][aria-controls={panel_id}]")
+        try:
+            page.locator(shows).wait_for(state="visible", timeout=1500)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the tab {panel_id} never showed {shows}")
 
 
 def test_post_publishing(page, journey):
@@ -96,7 +110,7 @@ def test_post_publishing(page, journey):
     page.fill("#id_valid_from", today.isoformat())
     page.fill("#id_valid_until", (today + datetime.timedelta(days=30)).isoformat())
     promote_tab = page.locator("[role=tabpanel]:has(#id_slug)").get_attribute("id")  # its id follows the language
-    page.click(f"[role=tab][aria-controls={promote_tab}]")
+    _open_tab(page, promote_tab, shows="#id_slug")
     page.fill("#id_slug", "appliance-assembly")
     page.click("footer .w-dropdown__toggle")
     with page.expect_navigation():
