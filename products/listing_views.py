@@ -17,7 +17,7 @@ StockRecord = get_model("partner", "StockRecord")
 
 
 class ListingsMixin(CooperativeMemberMixin):
-    refusal_message = _("Only cooperative staff can manage certificates.")  # the certificate pages' words, as ever
+    refusal_message = _("Only cooperative staff can manage their products and listings.")
 
     def products(self):
         """Products with a stock record of the user's cooperatives (any with one for staff)."""

@@ -149,7 +149,7 @@ def test_may_act_for(cooperatives):
     ("url_name", "words"),
     [
         ("cooperatives:certificates", "只有合作社工作人员可以管理证书。"),
-        ("cooperatives:listings", "只有合作社工作人员可以管理证书。"),
+        ("cooperatives:listings", "只有合作社工作人员可以管理本社的商品与上架。"),
         ("cooperatives:imports", "您没有权限打开此页面。"),
         ("fulfilment:list", "只有合作社和平台工作人员可以查看分单。"),
         ("fulfilment:statements", "只有合作社和平台工作人员可以查看分单。"),
