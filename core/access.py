@@ -14,6 +14,7 @@ import enum
 from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import SimpleLazyObject
 
 
 class Role(enum.StrEnum):
@@ -74,3 +75,10 @@ def refuse(message=None) -> NoReturn:
 def cooperative_or_staff(user, url_name=None, url_args=None, url_kwargs=None) -> bool:
     """Cooperative entries: platform staff, and users with the cooperative dashboard permission."""
     return is_platform_staff(user) or user.has_perm("partner.dashboard_access")
+
+
+# --------------------------------------------------------------------------- templates
+def access_context(request) -> dict:
+    """Context processor: ``platform_staff`` for templates, the same predicate as the code's; lazy,
+    so a page that does not ask reads no session."""
+    return {"platform_staff": SimpleLazyObject(lambda: is_platform_staff(request.user))}

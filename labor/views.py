@@ -221,7 +221,6 @@ def application_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "applications": page.object_list,
             "query": query.urlencode(),
-            "is_staff": is_platform_staff(request.user),
         },
     )
 

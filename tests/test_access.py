@@ -180,3 +180,20 @@ def test_cooperative_pages_let_in_staff_and_members_and_send_anonymous_users_to_
     assert client.get(reverse(url_name)).status_code == 200
     client.force_login(UserFactory(is_staff=True))
     assert client.get(reverse(url_name)).status_code == 200
+
+
+# --------------------------------------------------------------------------- templates ask the same predicate
+@pytest.mark.django_db
+def test_templates_get_the_same_staff_predicate_and_anonymous_pages_read_no_session(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from core.access import access_context
+
+    inactive = UserFactory(is_staff=True, is_active=False)
+    for user, expected in ((UserFactory(is_staff=True), True), (inactive, False), (AnonymousUser(), False)):
+        request = rf.get("/")
+        request.user = user
+        assert bool(access_context(request)["platform_staff"]) is expected
+
+    request = rf.get("/")  # no user attribute at all: the lazy value is not read unless a page asks
+    access_context(request)
