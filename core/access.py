@@ -44,7 +44,8 @@ BUDGET_UNIT_ROLES = (
 )
 
 
-def _active(user) -> bool:
+def is_active_user(user) -> bool:
+    """Logged in with an active account (``None`` and anonymous users are not)."""
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
@@ -53,12 +54,12 @@ def is_platform_staff(user) -> bool:
 
     A superuser counts only if ``is_staff`` is set too; ``None`` and anonymous users never.
     """
-    return _active(user) and bool(user.is_staff)
+    return is_active_user(user) and bool(user.is_staff)
 
 
 def has_role(user, *roles: Role) -> bool:
     """Whether an active, logged-in ``user`` is in the group of any of ``roles``."""
-    if not roles or not _active(user):
+    if not roles or not is_active_user(user):
         return False
     return user.groups.filter(name__in=[str(role) for role in roles]).exists()
 

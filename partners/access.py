@@ -12,13 +12,13 @@ from __future__ import annotations
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
 
-from core.access import is_platform_staff, refuse
+from core.access import is_active_user, is_platform_staff, refuse
 from partners.models import Partner
 
 
 def cooperatives_of(user) -> QuerySet[Partner]:
     """The active cooperatives ``user`` works for (none for anonymous or inactive users)."""
-    if user is None or not (user.is_authenticated and user.is_active):
+    if not is_active_user(user):
         return Partner.objects.none()
     return Partner.objects.filter(users=user, is_active=True)
 
@@ -37,7 +37,7 @@ def scope_to_cooperatives(queryset: QuerySet, user, path: str = "partner") -> Qu
     """
     if is_platform_staff(user):
         return queryset
-    if user is None or not (user.is_authenticated and user.is_active):
+    if not is_active_user(user):
         return queryset.none()
     return queryset.filter(**{f"{path}__in": cooperatives_of(user)})
 
