@@ -53,6 +53,22 @@ class County(models.Model):
     delisting_batch = models.CharField(_("delisting batch"), max_length=20, blank=True)
     border = models.BooleanField(_("border county"), default=False)
     ethnic_autonomous = models.BooleanField(_("ethnic autonomous county"), default=False)
+    regional_key_assistance = models.BooleanField(
+        _("autonomous-region key-assistance county"),
+        null=True,
+        blank=True,
+        help_text=_("Empty where the list is not known yet."),
+    )
+    old_revolutionary_area = models.BooleanField(_("old revolutionary base area"), default=False)
+    former_division_codes = models.CharField(
+        _("former division codes"),
+        max_length=128,
+        blank=True,
+        help_text=_(
+            "Six-digit codes the county had before it was renamed (e.g. a county that became a district), "
+            "separated by spaces or commas; credit codes registered under them are accepted."
+        ),
+    )
     guangdong_partner = models.CharField(
         _("Guangdong partner"), max_length=128, blank=True, help_text=_("City, district or county paired with it.")
     )
@@ -83,6 +99,11 @@ class County(models.Model):
     def is_assisted(self) -> bool:
         return self.assistance_level != AssistanceLevel.NONE
 
+    @property
+    def is_key_assistance(self) -> bool:
+        """A national or autonomous-region key-assistance county (重点帮扶县)."""
+        return self.assistance_level == AssistanceLevel.NATIONAL or bool(self.regional_key_assistance)
+
 
 class CooperativeKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise")
@@ -112,6 +133,8 @@ class Partner(AbstractPartner):
     contact_name = models.CharField(_("contact name"), max_length=64, blank=True)
     contact_phone = PhoneNumberField(_("contact phone"), region="CN", blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    suspension_reason = models.TextField(_("reason for suspension"), blank=True)
 
     class Meta(AbstractPartner.Meta):
         verbose_name = _("cooperative")
@@ -310,6 +333,15 @@ class CooperativeApplication(models.Model):
         blank=True,
         validators=_document_validators(),
     )
+    bank_licence = models.FileField(
+        _("bank account licence"),
+        upload_to="applications/%Y/%m/",
+        storage=private_storage,
+        blank=True,
+        validators=_document_validators(),
+        help_text=_("开户许可证 or the bank's proof of the account the cooperative is paid to."),
+    )
+    sells_processed_food = models.BooleanField(_("sells processed food"), default=False)
     partner = models.OneToOneField(
         Partner, verbose_name=_("cooperative"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

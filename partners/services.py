@@ -40,6 +40,11 @@ def county_slug(name: str) -> str:
     return "".join(lazy_pinyin(_SUFFIX.sub("", name))).lower()
 
 
+def _yes_no_unknown(value: str) -> bool | None:
+    """``yes``/``no`` of the reference CSV; empty (or anything else) where the source does not say."""
+    return {"yes": True, "no": False}.get(value.strip())
+
+
 @transaction.atomic
 def counties_import_reference(*, path: Path = REFERENCE_COUNTIES_CSV, update: bool = False) -> dict[str, int]:
     """Load the assisted counties of Guangxi from the reference CSV.
@@ -65,6 +70,9 @@ def counties_import_reference(*, path: Path = REFERENCE_COUNTIES_CSV, update: bo
                 "delisting_batch": "" if row["delisting_batch"] == "unknown" else row["delisting_batch"],
                 "border": row["border_county"] == "yes",
                 "ethnic_autonomous": row["ethnic_autonomous"] == "yes",
+                "regional_key_assistance": _yes_no_unknown(row.get("regional_key_assistance", "")),
+                "old_revolutionary_area": row.get("old_revolutionary_area") == "yes",
+                "former_division_codes": row.get("former_division_codes", ""),
                 "guangdong_partner": row["guangdong_partner_city"],
                 "source_confidence": row["confidence"],
             }
