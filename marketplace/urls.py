@@ -14,6 +14,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from core.converters import database_id_urls
 from marketplace import views
+from products.views import ProductSearchView
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -30,6 +31,8 @@ urlpatterns += i18n_patterns(
     path("admin/", include(wagtailadmin_urls)),
     # Login, registration and logout of the shop, at Oscar's own paths: before Oscar's URLs.
     path("shop/", include("marketplace.accounts.urls")),
+    # Oscar's search address lists what the shop shows (Haystack's simple backend scanned every product).
+    path("shop/search/", ProductSearchView.as_view(), name="product-search"),
     # Oscar's integer ids read as ours (core.converters): a number beyond any row is a 404, not a 500.
     path("shop/", include(database_id_urls(apps.get_app_config("oscar").urls[0]))),
     path("cooperatives/", include("marketplace.cooperative_urls")),

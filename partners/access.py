@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from core.access import is_active_user, is_platform_staff, refuse
 from partners.models import Partner
@@ -47,6 +50,22 @@ def may_act_for(user, cooperative_id) -> bool:
     return is_platform_staff(user) or cooperatives_of(user).filter(pk=cooperative_id).exists()
 
 
+def suspension_notice(user) -> str | None:
+    """What a person of a suspended cooperative is told instead of its pages (why, since when)."""
+    if not is_active_user(user):
+        return None
+    suspended = Partner.objects.filter(users=user, is_active=False).order_by("pk").first()
+    if suspended is None:
+        return None
+    if suspended.suspended_at is None:
+        return _("%(cooperative)s is suspended on the platform.") % {"cooperative": suspended.name}
+    return _("%(cooperative)s is suspended on the platform since %(date)s: %(reason)s") % {
+        "cooperative": suspended.name,
+        "date": date_format(timezone.localtime(suspended.suspended_at), "DATE_FORMAT"),
+        "reason": suspended.suspension_reason,
+    }
+
+
 class CooperativeMemberMixin(LoginRequiredMixin):
     """Cooperative pages: platform staff and the people of an active cooperative get in.
 
@@ -61,6 +80,6 @@ class CooperativeMemberMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not (is_platform_staff(request.user) or is_cooperative_member(request.user)):
-            refuse(self.refusal_message)
+            refuse(suspension_notice(request.user) or self.refusal_message)
         self.cooperatives = scope_to_cooperatives(Partner.objects.all(), request.user, path="pk")
         return super().dispatch(request, *args, **kwargs)

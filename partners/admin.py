@@ -10,13 +10,21 @@ from core.personal_data import PersonalDataAdminMixin, mask_phone
 from core.uploads import is_new_upload, validate_document
 from core.widgets import PrivateFileInput
 from partners import certifications, services
-from partners.models import Certification, County
+from partners.models import Certification, CertificationScheme, County
 
 
 @admin.register(County)
 class CountyAdmin(admin.ModelAdmin):
-    list_display = ("name", "prefecture", "assistance_level", "guangdong_partner", "border", "source_confidence")
-    list_filter = ("prefecture", "assistance_level", "border", "ethnic_autonomous", "source_confidence")
+    list_display = ("name", "prefecture", "assistance_level", "regional_key_assistance", "guangdong_partner", "border")
+    list_filter = (
+        "prefecture",
+        "assistance_level",
+        "regional_key_assistance",
+        "old_revolutionary_area",
+        "border",
+        "ethnic_autonomous",
+        "source_confidence",
+    )
     search_fields = ("name", "slug", "prefecture", "guangdong_partner")
     prepopulated_fields = {"slug": ("name",)}
 
@@ -71,6 +79,20 @@ class CertificationAdminForm(forms.ModelForm):
         return cleaned
 
 
+@admin.register(CertificationScheme)
+class CertificationSchemeAdmin(admin.ModelAdmin):
+    """Schemes are data: staff add one (圳品 …), name it in three languages and record recognitions (互认)."""
+
+    list_display = ("code", "name", "name_hant", "name_en", "per_batch", "active", "position")
+    list_editable = ("position", "active")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("code",) if obj else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and not obj.certifications.exists() and super().has_delete_permission(request, obj)
+
+
 @admin.register(Certification)
 class CertificationAdmin(admin.ModelAdmin):
     form = CertificationAdminForm
@@ -90,6 +112,17 @@ class CertificationAdmin(admin.ModelAdmin):
             certifications.certification_verify(certification=obj, staff=request.user)
 
 
+class CooperativeAdminForm(forms.ModelForm):
+    """Suspending a cooperative (unticking "active") needs the reason, shown to its people and kept."""
+
+    def clean(self):
+        cleaned = super().clean()
+        suspending = self.instance.pk and "is_active" in self.changed_data and not cleaned.get("is_active")
+        if suspending and not (cleaned.get("suspension_reason") or "").strip():
+            self.add_error("suspension_reason", _("Give the reason for suspending the cooperative."))
+        return cleaned
+
+
 class CooperativeAdmin(PersonalDataAdminMixin, PartnerAdmin):  # noqa: F405
     """Cooperatives (Oscar partners): the contact person's name and mobile number are personal data.
 
@@ -97,9 +130,12 @@ class CooperativeAdmin(PersonalDataAdminMixin, PartnerAdmin):  # noqa: F405
     cooperative's application, where staff see it in the review screens.
     """
 
+    form = CooperativeAdminForm
     personal_fields = ("contact_name", "contact_phone")
     exclude = ("contact_phone",)
-    readonly_fields = ("masked_contact_phone",)
+    readonly_fields = ("masked_contact_phone", "suspended_at")
+    list_display = ("name", "code", "county", "is_active", "suspended_at")
+    list_filter = ("is_active",)
 
     @admin.display(description=_("contact phone"))
     def masked_contact_phone(self, obj) -> str:
@@ -107,12 +143,13 @@ class CooperativeAdmin(PersonalDataAdminMixin, PartnerAdmin):  # noqa: F405
 
     def save_model(self, request, obj, form, change):
         """A change of "active" goes through the service, which tells the catalogue."""
-        active = obj.is_active
+        active, reason = obj.is_active, obj.suspension_reason
         if change and "is_active" in form.changed_data:
             obj.is_active = form.initial["is_active"]
+            obj.suspension_reason = form.initial.get("suspension_reason", "")
         super().save_model(request, obj, form, change)
         if change:
-            services.cooperative_activation_set(cooperative=obj, active=active)
+            services.cooperative_activation_set(cooperative=obj, active=active, reason=reason)
 
 
 admin.site.unregister(Partner)  # noqa: F405

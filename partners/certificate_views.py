@@ -21,7 +21,7 @@ from core.uploads import is_new_upload, validate_document
 from core.widgets import PrivateFileInput
 from partners import certifications
 from partners.access import CooperativeMemberMixin
-from partners.models import Certification
+from partners.models import Certification, CertificationScheme
 
 WARNING_DAYS = max(certifications.ALERT_DAYS)
 
@@ -46,6 +46,11 @@ class CertificationForm(forms.ModelForm):
 
     def __init__(self, *args, cooperatives, scan_url: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        schemes = certifications.schemes_for_new_certificates()
+        if self.instance.pk:  # a certificate of a scheme closed since keeps its scheme
+            schemes = schemes | CertificationScheme.objects.filter(pk=self.instance.scheme_id)
+        self.fields["scheme"].queryset = schemes
+        self.fields["scheme"].label_from_instance = lambda scheme: scheme.display_name
         self.fields["scan"].widget.download_url = scan_url
         self.fields["holder"].queryset = cooperatives
         if cooperatives.count() == 1:
@@ -140,13 +145,30 @@ class CertificateEditView(CertificatesMixin, FormView):
         return context
 
 
+class CertificateQueueView(LoginRequiredMixin, ListView):
+    """Staff's queue of certificates awaiting verification (待核验), oldest change first."""
+
+    template_name = "partners/certificates/queue.html"
+    context_object_name = "certificates"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not is_platform_staff(request.user):
+            refuse(_("Only platform staff verify certificates."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return certifications.certificates_awaiting_verification()
+
+
 class CertificateVerifyView(LoginRequiredMixin, View):
     def post(self, request, pk):
         if not is_platform_staff(request.user):
-            refuse()
+            refuse(_("Only platform staff verify certificates."))
         certificate = get_object_or_404(Certification, pk=pk)
         certifications.certification_verify(certification=certificate, staff=request.user)
-        messages.success(request, _("Certificate verified."))
+        messages.success(request, _("Certificate %(number)s verified.") % {"number": certificate.number})
+        if request.POST.get("from") == "queue":
+            return redirect("cooperatives:certificate-queue")
         return redirect("cooperatives:certificates")
 
 

@@ -1,10 +1,14 @@
 """Services for certificates (认证证书): format rules, validity defaults, verification, expiry.
 
-The rules per scheme come from DOMAIN.md ("Certification schemes"); where a source is
-only a report they check the shape of a number, never more.
+The rules per scheme are data (``CertificationScheme`` rows: number format, usual validity,
+whether the holder gives the end date), seeded from DOMAIN.md ("Certification schemes");
+where a source is only a report they check the shape of a number, never more.
+
+What buyers see is ``Certification.objects.recognised()``: verified by staff and valid. A
+certificate added or changed by its holder (a renewal, a correction) waits for staff
+verification again, oldest first in the staff's queue (``certificates_awaiting_verification``).
 """
 
-import dataclasses
 import datetime
 import re
 
@@ -23,54 +27,41 @@ from partners.signals import CERTIFICATE_SAVED, CERTIFICATE_VERIFIED, certificat
 ALERT_DAYS = (90, 30, 7)
 
 
-@dataclasses.dataclass(frozen=True)
-class SchemeRule:
-    pattern: str | None  # regular expression the number must match, if the scheme has a known format
-    example: str
-    years: int | None  # default validity; None = long-term
-    requires_expiry: bool = False
-
-
-SCHEME_RULES = {
-    # 绿色食品: GF + 6-digit area code + 2-digit year + 4-digit sequence, 3 years.
-    CertificationScheme.GREEN_FOOD: SchemeRule(r"GF\d{12}", "GF451022250001", 3),
-    # 有机产品: certificate numbers from the national system; one year.
-    CertificationScheme.ORGANIC: SchemeRule(r"[0-9A-Z][0-9A-Z\-]{5,39}", "1052OP2500123", 1),
-    # 农产品地理标志: AGI + 5 digits, long-term.
-    CertificationScheme.GEOGRAPHICAL_INDICATION: SchemeRule(r"AGI\d{5}", "AGI02001", None),
-    # 名特优新: long-term but confirmed every year; a missed confirmation delists.
-    CertificationScheme.SPECIALTY: SchemeRule(None, "", 1),
-    # 大湾区"菜篮子" base: three years.
-    CertificationScheme.GBA_BASE: SchemeRule(None, "", 3),
-    # 承诺达标合格证: per package or batch, so the holder gives the end date.
-    CertificationScheme.COMPLIANCE: SchemeRule(None, "", None, requires_expiry=True),
-}
-
-
 def normalise_number(number: str) -> str:
     return re.sub(r"\s+", "", number or "").upper()
 
 
-def default_valid_until(*, scheme: str, valid_from: datetime.date) -> datetime.date | None:
+def default_valid_until(*, scheme: CertificationScheme, valid_from: datetime.date) -> datetime.date | None:
     """The last valid day when the holder gives none: 3 years for 绿色食品, 1 for 有机 …"""
-    rule = SCHEME_RULES[scheme]
-    if rule.years is None:
+    if scheme.validity_years is None:
         return None
-    return valid_from + relativedelta(years=rule.years) - datetime.timedelta(days=1)
+    return valid_from + relativedelta(years=scheme.validity_years) - datetime.timedelta(days=1)
+
+
+def schemes_for_new_certificates():
+    """Schemes a cooperative may add a certificate of: open ones; per-batch ones go on shipments."""
+    return CertificationScheme.objects.filter(active=True, per_batch=False)
+
+
+def _matches(pattern: str, number: str) -> bool:
+    try:
+        return re.fullmatch(pattern, number) is not None
+    except re.error:  # a pattern staff mistyped checks nothing rather than refusing every number
+        return True
 
 
 def validate_certification(certification: Certification) -> None:
     """Format of the number for its scheme, and a validity window that makes sense."""
     errors = {}
-    rule = SCHEME_RULES.get(certification.scheme)
+    scheme = certification.scheme if certification.scheme_id else None
     number = normalise_number(certification.number)
-    if rule and rule.pattern and not re.fullmatch(rule.pattern, number):
+    if scheme and scheme.number_pattern and not _matches(scheme.number_pattern, number):
         errors["number"] = ValidationError(
             _("This is not a %(scheme)s certificate number (expected a number like %(example)s)."),
             code="certificate_number_format",
-            params={"scheme": certification.get_scheme_display(), "example": rule.example},
+            params={"scheme": scheme.display_name, "example": scheme.number_example},
         )
-    if rule and rule.requires_expiry and not certification.valid_until:
+    if scheme and scheme.requires_expiry and not certification.valid_until:
         errors["valid_until"] = ValidationError(
             _("Give the last day this certificate is valid."), code="certificate_needs_expiry"
         )
@@ -100,13 +91,14 @@ def certification_save(*, certification: Certification) -> Certification:
     if certification.pk:
         before = (
             Certification.objects.filter(pk=certification.pk)
-            .values("number", "valid_from", "valid_until", "scan")
+            .values("number", "valid_from", "valid_until", "scan", "scheme")
             .first()
         )
         stored_scan = before.pop("scan") if before else ""
         if stored_scan and stored_scan != certification.scan.name:
             replaced_scan = stored_scan
         changed = before != {
+            "scheme": certification.scheme_id,
             "number": certification.number,
             "valid_from": certification.valid_from,
             "valid_until": certification.valid_until,
@@ -115,6 +107,7 @@ def certification_save(*, certification: Certification) -> Certification:
             certification.verified = False
             certification.verified_by = None
             certification.verified_at = None
+            certification.changed_at = timezone.now()
     validate_certification(certification)
     certification.full_clean()
     certification.save()
@@ -139,9 +132,18 @@ def certification_verify(*, certification: Certification, staff) -> Certificatio
     return certification
 
 
+def certificates_awaiting_verification():
+    """Certificates staff have not verified (new, renewed or corrected), the oldest change first."""
+    return (
+        Certification.objects.filter(verified=False)
+        .select_related("holder", "holder__county", "scheme")
+        .order_by("changed_at", "pk")
+    )
+
+
 def certificates_for(user):
     """Certificates ``user`` may see and change: platform staff all, cooperative people their cooperatives'."""
-    return scope_to_cooperatives(Certification.objects.select_related("holder"), user, path="holder")
+    return scope_to_cooperatives(Certification.objects.select_related("holder", "scheme"), user, path="holder")
 
 
 def certificates_due_for_alert(*, today: datetime.date | None = None):

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.partner.abstract_models import AbstractPartner, AbstractStockRecord
@@ -200,27 +201,102 @@ class StockRecord(AbstractStockRecord):
     restock.alters_data = True
 
 
-class CertificationScheme(models.TextChoices):
-    GREEN_FOOD = "green_food", _("Green Food")
-    ORGANIC = "organic", _("Organic product")
-    GEOGRAPHICAL_INDICATION = "gi", _("Agricultural geographical indication")
-    SPECIALTY = "specialty", _("Famous, special, excellent and new product")
-    GBA_BASE = "gba_base", _("Greater Bay Area 'vegetable basket' base")
-    COMPLIANCE = "compliance", _("Commitment compliance certificate")
+class SchemeCode:
+    """Codes of the schemes the platform starts with (rows of ``CertificationScheme``; staff add others)."""
+
+    GREEN_FOOD = "green_food"
+    ORGANIC = "organic"
+    GEOGRAPHICAL_INDICATION = "gi"
+    SPECIALTY = "specialty"
+    GBA_BASE = "gba_base"
+    COMPLIANCE = "compliance"
+    SHENZHEN_STANDARD = "shenzhen_standard"
+
+
+class CertificationScheme(models.Model):
+    """A certification scheme (认证类别): 绿色食品, 有机, 地理标志, 名特优新, 菜篮子, 圳品 … — data staff extend.
+
+    ``recognised_as`` records the recognitions other authorities have published (互认机制);
+    the platform shows them where the badge is explained and never infers one. A per-batch
+    scheme (承诺达标合格证) is no product certification: it is never a badge, filter or
+    listing condition, and is recorded on the shipment instead.
+    """
+
+    code = models.SlugField(_("code"), max_length=20, primary_key=True)
+    name = models.CharField(_("name (Simplified Chinese)"), max_length=64)
+    name_hant = models.CharField(_("name (Traditional Chinese)"), max_length=64, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=64, blank=True)
+    description = models.TextField(_("what the badge means"), blank=True)
+    recognised_as = models.TextField(
+        _("recognised as"),
+        blank=True,
+        help_text=_("Recognitions published by the authorities (互认), with their source. Shown as written."),
+    )
+    number_pattern = models.CharField(
+        _("number format"),
+        max_length=120,
+        blank=True,
+        help_text=_("A regular expression the whole certificate number must match; empty when no format is known."),
+    )
+    number_example = models.CharField(_("example number"), max_length=40, blank=True)
+    validity_years = models.PositiveSmallIntegerField(
+        _("usual validity in years"), null=True, blank=True, help_text=_("Empty for long-term.")
+    )
+    requires_expiry = models.BooleanField(_("holder must give the end date"), default=False)
+    per_batch = models.BooleanField(
+        _("per batch"),
+        default=False,
+        help_text=_("Issued per batch or package (承诺达标合格证): recorded on shipments, never shown as a badge."),
+    )
+    active = models.BooleanField(_("open for new certificates"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ("position", "code")
+        verbose_name = _("certification scheme")
+        verbose_name_plural = _("certification schemes")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the visitor's language, Simplified Chinese where none is given."""
+        language = (get_language() or "").lower()
+        if language.startswith("zh-hant") and self.name_hant:
+            return self.name_hant
+        if language.startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
 
 
 class CertificationQuerySet(models.QuerySet):
     def valid(self, on: datetime.date | None = None):
+        """Within their validity dates on ``on`` (today), verified or not."""
         on = on or timezone.localdate()
         return self.filter(valid_from__lte=on).filter(
             models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on)
         )
 
+    def recognised(self, on: datetime.date | None = None):
+        """What buyers may rely on: product certifications verified by staff and valid on ``on``.
+
+        The one rule behind badges, the certification filter and the listings that depend on a
+        certificate; per-batch schemes (承诺达标合格证) are never among them.
+        """
+        return self.valid(on).filter(verified=True, scheme__per_batch=False)
+
 
 class Certification(models.Model):
     """A certificate held by a cooperative (绿色食品, 有机, 地理标志, 名特优新, 菜篮子, 合格证)."""
 
-    scheme = models.CharField(_("scheme"), max_length=20, choices=CertificationScheme.choices)
+    scheme = models.ForeignKey(
+        CertificationScheme,
+        verbose_name=_("scheme"),
+        on_delete=models.PROTECT,
+        db_column="scheme",
+        related_name="certifications",
+    )
     number = models.CharField(_("certificate number"), max_length=64)
     holder = models.ForeignKey(
         Partner, verbose_name=_("holder"), on_delete=models.CASCADE, related_name="certifications"
@@ -238,6 +314,9 @@ class Certification(models.Model):
         related_name="+",
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    changed_at = models.DateTimeField(
+        _("last changed by the holder"), default=timezone.now, help_text=_("Verification queues are oldest first.")
+    )
     scan = models.FileField(
         _("scan of the certificate"),
         upload_to="certificates/%Y/%m/",
@@ -261,7 +340,11 @@ class Certification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_scheme_display()} {self.number}"
+        return f"{self.scheme} {self.number}"
+
+    @property
+    def awaiting_verification(self) -> bool:
+        return not self.verified
 
     def is_valid_on(self, day: datetime.date | None = None) -> bool:
         day = day or timezone.localdate()

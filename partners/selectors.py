@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import phonenumbers
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from core.access import is_platform_staff
 from core.identifiers import reference_normalise
@@ -182,3 +183,29 @@ def county_officers(*, county: County):
 def platform_reviewers():
     """Active platform staff with an e-mail address (told when a county recommends)."""
     return get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
+
+
+# --------------------------------------------------------------------------- priority counties (重点帮扶)
+#: Filters by the plan's priority counties, for the shop and the jobs list: value → label.
+PRIORITY_CHOICES = (
+    ("key", _("Key-assistance county")),
+    ("revolutionary", _("Old revolutionary base area")),
+    ("ethnic", _("Ethnic autonomous county")),
+    ("border", _("Border county")),
+)
+
+
+def priority_county_q(kind: str, *, path: str = "") -> Q:
+    """Rows whose county (``path``, e.g. ``"origin_county__"``) is a priority county of ``kind``.
+
+    ``key``: a national or autonomous-region key-assistance county (重点帮扶县). An unknown
+    ``kind`` matches everything.
+    """
+    conditions = {
+        "key": Q(**{f"{path}assistance_level": AssistanceLevel.NATIONAL})
+        | Q(**{f"{path}regional_key_assistance": True}),
+        "revolutionary": Q(**{f"{path}old_revolutionary_area": True}),
+        "ethnic": Q(**{f"{path}ethnic_autonomous": True}),
+        "border": Q(**{f"{path}border": True}),
+    }
+    return conditions.get(kind, Q())

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
@@ -527,19 +528,36 @@ def application_approve(*, application: CooperativeApplication, reviewer) -> Par
 
 
 @transaction.atomic
-def cooperative_activation_set(*, cooperative: Partner, active: bool) -> bool:
-    """Activate or deactivate a cooperative (启用/停用 合作社). Returns whether its state changed.
+def cooperative_activation_set(*, cooperative: Partner, active: bool, reason: str = "") -> bool:
+    """Suspend (停用, with the reason) or reactivate (启用) a cooperative. Returns whether its state changed.
 
-    Only the flag is written (the screen that changes it validated the rest, so no
-    ``full_clean()``). Side effects: ``partners.signals.cooperative_activation_changed``
-    inside the transaction, when the state changed (the catalogue re-announces the
-    cooperative's products).
+    A suspended cooperative's goods leave the shop at once (the shop's one visibility rule
+    reads ``is_active``) and checkout refuses them; its people lose access to its screens.
+    Suspending needs a reason; the date and reason are kept until reactivation. Side
+    effects: ``partners.signals.cooperative_activation_changed`` inside the transaction when
+    the state changed, with ``suspended_since`` on reactivation (the catalogue sends back to
+    review what changed meanwhile).
     """
+    reason = (reason or "").strip()
     locked = Partner.objects.select_for_update().get(pk=cooperative.pk)
-    cooperative.is_active = active
     if locked.is_active == active:
+        cooperative.is_active = active
         return False
+    if not active and not reason:
+        raise ValidationError(
+            {"suspension_reason": _("Give the reason for suspending the cooperative.")}, code="reason_required"
+        )
+    suspended_since = locked.suspended_at
     locked.is_active = active
-    locked.save(update_fields=["is_active"])
-    cooperative_activation_changed.send(sender=Partner, cooperative_ids=(locked.pk,), active=active)
+    locked.suspended_at = None if active else timezone.now()
+    locked.suspension_reason = "" if active else reason
+    locked.save(update_fields=["is_active", "suspended_at", "suspension_reason"])
+    cooperative.is_active, cooperative.suspended_at = locked.is_active, locked.suspended_at
+    cooperative.suspension_reason = locked.suspension_reason
+    cooperative_activation_changed.send(
+        sender=Partner,
+        cooperative_ids=(locked.pk,),
+        active=active,
+        suspended_since=suspended_since if active else None,
+    )
     return True

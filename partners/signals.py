@@ -26,5 +26,6 @@ certification_changed = Signal()
 cooperative_activation_changed = Signal()
 """Cooperatives were activated or deactivated (启用/停用).
 
-``sender``: the Partner model; ``cooperative_ids``: a tuple of ids; ``active``: their new state.
+``sender``: the Partner model; ``cooperative_ids``: a tuple of ids; ``active``: their new state;
+``suspended_since``: on reactivation, when the suspension began (None otherwise or when unknown).
 """

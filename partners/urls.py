@@ -10,6 +10,7 @@ from partners import certificate_views
 urlpatterns = [
     path("", include("partners.urls_onboarding")),
     path("certificates/", certificate_views.CertificateListView.as_view(), name="certificates"),
+    path("certificates/awaiting/", certificate_views.CertificateQueueView.as_view(), name="certificate-queue"),
     path("certificates/add/", certificate_views.CertificateEditView.as_view(), name="certificate-add"),
     path("certificates/<id:pk>/", certificate_views.CertificateEditView.as_view(), name="certificate-edit"),
     path("certificates/<id:pk>/scan/", certificate_views.CertificateScanView.as_view(), name="certificate-scan"),

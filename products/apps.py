@@ -18,8 +18,12 @@ class CatalogueConfig(apps.CatalogueConfig):
         # view must not write, so view statistics are left to the statistics work.
         product_viewed.disconnect(analytics_receivers.receive_product_view)
         self.cooperative_view = views.CooperativeView
+        self.schemes_view = views.SchemesView
 
     def get_urls(self):
         urls = super().get_urls()
-        urls += [path("cooperative/<slug:code>/", self.cooperative_view.as_view(), name="cooperative")]
+        urls += [
+            path("cooperative/<slug:code>/", self.cooperative_view.as_view(), name="cooperative"),
+            path("certifications/", self.schemes_view.as_view(), name="schemes"),
+        ]
         return self.post_process_urls(urls)

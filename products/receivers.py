@@ -20,7 +20,7 @@ from django.dispatch import receiver
 from oscar.core.loading import get_model
 
 from core.files import remove_files_with_rows, remove_replaced_files
-from partners.signals import CERTIFICATE_SAVED, certification_changed, cooperative_activation_changed
+from partners.signals import certification_changed, cooperative_activation_changed
 from products import selectors, visibility
 from products.signals import product_visibility_changed
 
@@ -63,12 +63,12 @@ def product_deleted(sender, instance, **kwargs):
 
 @receiver(certification_changed, dispatch_uid="products-certification-changed")
 def certification_changed_received(sender, certification_ids, change, **kwargs):
-    visibility.certifications_changed(certification_ids=certification_ids, sync_listings=change == CERTIFICATE_SAVED)
+    visibility.certifications_changed(certification_ids=certification_ids)
 
 
 @receiver(cooperative_activation_changed, dispatch_uid="products-cooperative-activation")
-def cooperative_activation_received(sender, cooperative_ids, **kwargs):
-    visibility.cooperatives_activation_changed(cooperative_ids=cooperative_ids)
+def cooperative_activation_received(sender, cooperative_ids, suspended_since=None, **kwargs):
+    visibility.cooperatives_activation_changed(cooperative_ids=cooperative_ids, suspended_since=suspended_since)
 
 
 @receiver(product_visibility_changed, dispatch_uid="products-county-filter")

@@ -22,26 +22,59 @@ def _with_listing_data(queryset: QuerySet) -> QuerySet:
     return queryset.select_related("origin_county", "product_class", "parent").prefetch_related(
         Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
         Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner").order_by("pk")),
-        Prefetch("certifications", queryset=Certification.objects.valid(today), to_attr="valid_certifications"),
+        Prefetch(
+            "certifications",
+            queryset=Certification.objects.recognised(today).select_related("scheme"),
+            to_attr="valid_certifications",
+        ),
+    )
+
+
+def _dependencies(product=None):
+    """Certificates listings depend on (per-batch schemes never make a product certification)."""
+    return ProductCertification.objects.filter(
+        product=product if product is not None else OuterRef("pk"),
+        listing_depends=True,
+        certification__scheme__per_batch=False,
     )
 
 
 def lapsed_dependency_q(today: datetime.date | None = None) -> Q:
-    """Products with a certificate their listing depends on that is not valid ``today``."""
+    """Products with a certificate their listing depends on that is not valid ``today`` (by its dates)."""
     today = today or timezone.localdate()
-    lapsed = ProductCertification.objects.filter(product=OuterRef("pk"), listing_depends=True).filter(
-        Q(certification__valid_from__gt=today) | Q(certification__valid_until__lt=today)
-    )
+    lapsed = _dependencies().filter(Q(certification__valid_from__gt=today) | Q(certification__valid_until__lt=today))
     return Q(Exists(lapsed))
 
 
-def shop_visible_products() -> QuerySet:
-    """Listed, public products none of whose listing certificates has lapsed today.
+def unverified_dependency_q() -> Q:
+    """Products with a certificate their listing depends on that staff have not verified (yet, or again)."""
+    return Q(Exists(_dependencies().filter(certification__verified=False)))
 
-    The one rule of what the shop shows (the catalogue, product pages, checkout, the trace
-    page); every change of what it depends on goes through ``products.visibility``.
+
+def unmet_dependency_q(today: datetime.date | None = None) -> Q:
+    """Products with a certificate their listing depends on that buyers may not rely on: lapsed or unverified."""
+    return lapsed_dependency_q(today) | unverified_dependency_q()
+
+
+def inactive_cooperative_q() -> Q:
+    """Products (or their variants) stocked by a removed or suspended cooperative."""
+    records = StockRecord.objects.filter(Q(product=OuterRef("pk")) | Q(product__parent=OuterRef("pk")))
+    return Q(Exists(records.filter(partner__is_active=False)))
+
+
+def shop_visible_products() -> QuerySet:
+    """Listed, public products whose listing certificates are verified and valid today and
+    whose cooperative is active.
+
+    The one rule of what the shop shows and sells (the catalogue, search, product, county,
+    project and trace pages, checkout); every change of what it depends on goes through
+    ``products.visibility``.
     """
-    return Product.objects.filter(is_public=True, listing_status=ListingStatus.LISTED).exclude(lapsed_dependency_q())
+    return (
+        Product.objects.filter(is_public=True, listing_status=ListingStatus.LISTED)
+        .exclude(unmet_dependency_q())
+        .exclude(inactive_cooperative_q())
+    )
 
 
 def browsable_products() -> QuerySet:
@@ -58,9 +91,17 @@ def county_products(*, county, limit: int):
 
 
 def with_valid_certification(queryset: QuerySet, *, scheme: str) -> QuerySet:
-    """Only products carrying a currently valid certificate of ``scheme``."""
-    valid = Certification.objects.valid().filter(scheme=scheme)
-    return queryset.filter(certifications__in=valid).distinct()
+    """Only products carrying a verified, currently valid certificate of ``scheme``."""
+    recognised = Certification.objects.recognised().filter(scheme=scheme)
+    return queryset.filter(
+        Exists(ProductCertification.objects.filter(product=OuterRef("pk"), certification__in=recognised))
+    )
+
+
+def badge_schemes():
+    """Schemes a buyer can filter by: product certifications (not per-batch ones), in their order."""
+    CertificationScheme = get_model("partner", "CertificationScheme")
+    return list(CertificationScheme.objects.filter(per_batch=False))
 
 
 COUNTIES_WITH_PRODUCTS_KEY = "catalogue:counties-with-products"
@@ -77,7 +118,7 @@ def counties_with_products():
 
     def load():
         return list(
-            County.objects.filter(products__is_public=True)
+            County.objects.filter(products__in=shop_visible_products().filter(parent=None))
             .distinct()
             .order_by("prefecture", "name")
             .values("slug", "name")
@@ -93,7 +134,8 @@ def category_tree():
 
 
 def valid_certifications_of(partner):
-    return list(partner.certifications.valid().order_by("scheme"))
+    """The cooperative's certificates buyers may rely on (verified, valid)."""
+    return list(partner.certifications.recognised().select_related("scheme").order_by("scheme__position", "number"))
 
 
 def product_is_visible(product) -> bool:

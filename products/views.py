@@ -9,6 +9,7 @@ so a page costs the same number of queries whatever the catalogue's size.
 from urllib.parse import unquote
 
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -18,13 +19,13 @@ from oscar.core.loading import get_model
 
 from core.access import is_platform_staff
 from partners.access import scope_to_cooperatives
+from partners.selectors import PRIORITY_CHOICES, priority_county_q
 from products import selectors
 from products.models import StorageType
 
 Category = get_model("catalogue", "Category")
 County = get_model("partner", "County")
 Partner = get_model("partner", "Partner")
-CertificationScheme = get_model("partner", "Certification").scheme.field.choices
 
 
 class ProductListMixin:
@@ -43,9 +44,13 @@ class ProductListMixin:
         if county := params.get("county"):
             queryset = queryset.filter(origin_county__slug=county)
             self.selected["county"] = county
-        if (scheme := params.get("cert")) in dict(CertificationScheme):
+        self.schemes = selectors.badge_schemes()
+        if (scheme := params.get("cert")) in {option.code for option in self.schemes}:
             queryset = selectors.with_valid_certification(queryset, scheme=scheme)
             self.selected["cert"] = scheme
+        if (priority := params.get("priority")) in dict(PRIORITY_CHOICES):
+            queryset = queryset.filter(priority_county_q(priority, path="origin_county__"))
+            self.selected["priority"] = priority
         if (storage := params.get("storage")) in StorageType.values:
             queryset = queryset.filter(storage_type=storage)
             self.selected["storage"] = storage
@@ -65,8 +70,9 @@ class ProductListMixin:
             "page_obj": page,
             "paginator": page.paginator,
             "counties": selectors.counties_with_products(),
-            "schemes": CertificationScheme,
+            "schemes": [(option.code, option.display_name) for option in self.schemes],
             "storage_types": StorageType.choices,
+            "priorities": PRIORITY_CHOICES,
             "selected": self.selected,
             "category_tree": selectors.category_tree(),
         }
@@ -79,6 +85,37 @@ class CatalogueView(ProductListMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(self.listing_context())
         context["summary"] = _("All products")
+        return context
+
+
+class ProductSearchView(ProductListMixin, TemplateView):
+    """Oscar's search address (/shop/search/?q=…): products the shop shows whose title, description,
+    county or cooperative contains the words, with the catalogue's filters.
+
+    Haystack's simple backend scanned every product, delisted or suspended ones included.
+    """
+
+    MAX_WORDS = 8
+
+    def base_queryset(self):
+        self.query = " ".join((self.request.GET.get("q") or "").split())[:100]
+        queryset = selectors.browsable_products()
+        for word in self.query.split()[: self.MAX_WORDS]:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(origin_county__name__icontains=word)
+                | Q(stockrecords__partner__name__icontains=word)
+            )
+        return queryset.distinct()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.listing_context())
+        context["query"] = self.query
+        context["summary"] = (
+            _("Products matching “%(query)s”") % {"query": self.query} if self.query else _("All products")
+        )
         return context
 
 
@@ -144,6 +181,17 @@ class ProductDetailView(oscar_views.ProductDetailView):
         return context
 
 
+class SchemesView(TemplateView):
+    """What each badge means (认证标志说明) and the recognitions staff recorded for it (互认)."""
+
+    template_name = "products/schemes.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["schemes"] = selectors.badge_schemes()
+        return context
+
+
 class TraceView(TemplateView):
     """Public trace page (溯源) opened from the QR code on a product: who, where, certificates.
 
@@ -163,6 +211,6 @@ class TraceView(TemplateView):
         context = {
             "product": product,
             "cooperative": selectors.cooperative_of(product),
-            "certifications": list(product.certifications.all()),
+            "certifications": list(product.valid_certifications),
         }
         return render(request, "products/trace.html", context)

@@ -31,13 +31,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from core.access import is_platform_staff
 from products.models import ListingStatus, ProductCertification
-from products.selectors import lapsed_dependency_q
+from products.selectors import lapsed_dependency_q, unmet_dependency_q
 from products.signals import product_visibility_changed
 
 Product = get_model("catalogue", "Product")
@@ -46,6 +47,7 @@ StockRecord = get_model("partner", "StockRecord")
 logger = logging.getLogger(__name__)
 
 CERTIFICATE_LAPSED = "certificate-lapsed"
+CERTIFICATE_UNVERIFIED = "certificate-unverified"  # renewed or corrected: back once staff verify it
 PRICE_CHANGE = "price-change"
 _CHUNK = 500  # ids per query: well under SQLite's 999 parameters
 
@@ -134,6 +136,11 @@ def product_submit_for_review(*, product) -> None:
         raise ValidationError(_("Only a draft or delisted product can be sent for review."), code="not_draft")
     if product.listing_note == CERTIFICATE_LAPSED:
         raise ValidationError(_("Renew the expired certificate first."), code="certificate_lapsed")
+    if product.listing_note == CERTIFICATE_UNVERIFIED:
+        raise ValidationError(
+            _("The product returns to the shop by itself once staff have verified its certificate."),
+            code="certificate_unverified",
+        )
     _set_status(product, ListingStatus.REVIEW)
 
 
@@ -150,6 +157,11 @@ def product_approve_listing(*, product, reviewer) -> None:
         raise ValidationError(_("Only a product under review can be listed."), code="not_in_review")
     if Product.objects.filter(pk=product.pk).filter(lapsed_dependency_q()).exists():
         raise ValidationError(_("A certificate this product depends on is not valid."), code="certificate_lapsed")
+    if Product.objects.filter(pk=product.pk).filter(unmet_dependency_q()).exists():
+        raise ValidationError(
+            _("Verify the certificates this product depends on first (queue of certificates awaiting verification)."),
+            code="certificate_unverified",
+        )
     product.reviewed_price = _current_price(product)
     product.save(update_fields=["reviewed_price"])
     _set_status(product, ListingStatus.LISTED)
@@ -197,10 +209,12 @@ def _update_in_chunks(ids: list[int], **values) -> int:
 
 @transaction.atomic
 def listings_sync(*, certification_ids: Iterable[int] | None = None, today=None) -> dict[str, int]:
-    """Delist listed products whose depending certificate lapsed; relist those renewed.
+    """Delist listed products a depending certificate no longer backs (lapsed, or awaiting
+    verification after a change); relist them once it does again (renewed and verified).
 
     Limited to the products of the given certificates when ``certification_ids`` is given
-    (after an edit), else all (the nightly job). Idempotent. Side effects: product listing
+    (after an edit or a verification), else all (the nightly job). Idempotent. The note says
+    why: ``CERTIFICATE_LAPSED`` or ``CERTIFICATE_UNVERIFIED``. Side effects: product listing
     state; ``product_visibility_changed`` after commit for the products delisted or relisted.
     """
     today = today or timezone.localdate()
@@ -208,31 +222,47 @@ def listings_sync(*, certification_ids: Iterable[int] | None = None, today=None)
     if certification_ids is not None:
         linked = ProductCertification.objects.filter(certification_id__in=list(certification_ids))
         products = products.filter(pk__in=linked.values("product_id"))
-    to_delist = _locked_ids(products.filter(listing_status=ListingStatus.LISTED).filter(lapsed_dependency_q(today)))
-    to_restore = _locked_ids(
-        products.filter(listing_status=ListingStatus.DELISTED, listing_note=CERTIFICATE_LAPSED).exclude(
-            lapsed_dependency_q(today)
+    waiting = (CERTIFICATE_LAPSED, CERTIFICATE_UNVERIFIED)
+    listed = products.filter(listing_status=ListingStatus.LISTED)
+    to_delist_lapsed = _locked_ids(listed.filter(lapsed_dependency_q(today)))
+    to_delist_unverified = _locked_ids(listed.filter(unmet_dependency_q(today)).exclude(pk__in=to_delist_lapsed))
+    delisted = products.filter(listing_status=ListingStatus.DELISTED, listing_note__in=waiting)
+    to_restore = _locked_ids(delisted.exclude(unmet_dependency_q(today)))
+    # What a delisted product waits for may change: a renewal (lapsed) or staff (unverified).
+    to_lapsed = _locked_ids(delisted.filter(listing_note=CERTIFICATE_UNVERIFIED).filter(lapsed_dependency_q(today)))
+    to_unverified = _locked_ids(
+        delisted.filter(listing_note=CERTIFICATE_LAPSED)
+        .exclude(lapsed_dependency_q(today))
+        .filter(unmet_dependency_q(today))
+    )
+    counts = {
+        "delisted": _update_in_chunks(
+            to_delist_lapsed, listing_status=ListingStatus.DELISTED, listing_note=CERTIFICATE_LAPSED, is_public=False
         )
-    )
-    delisted = _update_in_chunks(
-        to_delist, listing_status=ListingStatus.DELISTED, listing_note=CERTIFICATE_LAPSED, is_public=False
-    )
-    restored = _update_in_chunks(to_restore, listing_status=ListingStatus.LISTED, listing_note="", is_public=True)
-    _announce([*to_delist, *to_restore])
-    return {"delisted": delisted, "restored": restored}
+        + _update_in_chunks(
+            to_delist_unverified,
+            listing_status=ListingStatus.DELISTED,
+            listing_note=CERTIFICATE_UNVERIFIED,
+            is_public=False,
+        ),
+        "restored": _update_in_chunks(to_restore, listing_status=ListingStatus.LISTED, listing_note="", is_public=True),
+    }
+    _update_in_chunks(to_lapsed, listing_note=CERTIFICATE_LAPSED)
+    _update_in_chunks(to_unverified, listing_note=CERTIFICATE_UNVERIFIED)
+    _announce([*to_delist_lapsed, *to_delist_unverified, *to_restore])
+    return counts
 
 
 @transaction.atomic
-def certifications_changed(*, certification_ids: Iterable[int], sync_listings: bool) -> None:
-    """Certificates were saved (``sync_listings``: their dates may have moved) or verified.
+def certifications_changed(*, certification_ids: Iterable[int]) -> None:
+    """Certificates were saved (their dates may have moved; staff must verify them again) or verified.
 
-    The listings of their products follow the dates at once (``listings_sync``) when they
-    were saved. Side effects: product listing state; ``product_visibility_changed`` after
-    commit for every product carrying one of the certificates (its badge changed too).
+    The listings of their products follow at once (``listings_sync``). Side effects: product
+    listing state; ``product_visibility_changed`` after commit for every product carrying one
+    of the certificates (its badge changed too).
     """
     certification_ids = list(certification_ids)
-    if sync_listings:
-        listings_sync(certification_ids=certification_ids)
+    listings_sync(certification_ids=certification_ids)
     _announce(
         ProductCertification.objects.filter(certification_id__in=certification_ids).values_list("product_id", flat=True)
     )
@@ -249,14 +279,33 @@ def certificates_linked(*, product_ids: Iterable[int]) -> None:
 # =========================================================================== cooperatives (合作社)
 
 
-def cooperatives_activation_changed(*, cooperative_ids: Iterable[int]) -> None:
-    """Cooperatives were activated or deactivated: every product they stock may be concerned.
+CHANGED_WHILE_SUSPENDED = "changed-while-suspended"
 
-    Side effects: ``product_visibility_changed`` after commit.
+
+def cooperatives_activation_changed(*, cooperative_ids: Iterable[int], suspended_since=None) -> None:
+    """Cooperatives were suspended or reactivated: every product they stock may be concerned.
+
+    The shop reads the cooperative's state, so nothing is written on suspension. On
+    reactivation (``suspended_since`` given) a listed product that changed meanwhile — edited,
+    or priced away from its reviewed price — goes back to review instead of returning as it
+    was. Side effects: listing state of those products; ``product_visibility_changed`` after commit.
     """
-    _announce(
+    product_ids = list(
         StockRecord.objects.filter(partner_id__in=list(cooperative_ids)).values_list("product_id", flat=True).distinct()
     )
+    if suspended_since is not None:
+        listed = Product.objects.filter(pk__in=product_ids, listing_status=ListingStatus.LISTED)
+        changed = listed.filter(date_updated__gt=suspended_since) | listed.exclude(reviewed_price=None).exclude(
+            stockrecords__price=F("reviewed_price")
+        )
+        changed_ids = set(changed.values_list("pk", flat=True))
+        _update_in_chunks(
+            _locked_ids(Product.objects.filter(pk__in=changed_ids)),
+            listing_status=ListingStatus.REVIEW,
+            listing_note=CHANGED_WHILE_SUSPENDED,
+            is_public=False,
+        )
+    _announce(product_ids)
 
 
 # =========================================================================== stock (库存)

@@ -66,11 +66,23 @@ class CooperativeFactory(factory.django.DjangoModelFactory):
     farmer_linkage = "保底收购，带动脱贫户增收。"
 
 
+def scheme(code: str = "green_food"):
+    """A certification scheme row (a transactional test's flush removes the migration's)."""
+    from partners.models import CertificationScheme
+    from partners.scheme_defaults import schemes_ensure
+
+    found = CertificationScheme.objects.filter(code=code).first()
+    if found is None:
+        schemes_ensure()
+        found = CertificationScheme.objects.get(code=code)
+    return found
+
+
 class CertificationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Certification
 
-    scheme = "green_food"
+    scheme = factory.LazyFunction(scheme)
     number = factory.Sequence(lambda n: f"GF4510222{n:05d}")
     holder = factory.SubFactory(CooperativeFactory)
     issuer = "中国绿色食品发展中心"

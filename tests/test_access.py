@@ -155,13 +155,14 @@ def test_may_act_for(cooperatives):
         ("fulfilment:statements", "只有合作社和平台工作人员可以查看分单。"),
     ],
 )
-def test_cooperative_pages_refuse_people_of_a_deactivated_cooperative(client, url_name, words):
+def test_cooperative_pages_refuse_people_of_a_deactivated_cooperative_telling_them_why(client, url_name, words):
     alone = UserFactory()
-    CooperativeFactory(is_active=False).users.add(alone)
+    CooperativeFactory(name="停用合作社", is_active=False, suspension_reason="资质过期").users.add(alone)
     client.force_login(alone)
     response = client.get(reverse(url_name))
     assert response.status_code == 403
-    assert words in response.content.decode()
+    page = response.content.decode()
+    assert "停用合作社 已被平台暂停" in page and words not in page
 
 
 @pytest.mark.parametrize(

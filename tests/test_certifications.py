@@ -13,7 +13,7 @@ from partners import certifications
 from partners.certification_tasks import send_certification_alerts_task
 from partners.models import Certification, CertificationAlert
 from products.tasks import sync_certified_listings_task
-from tests.factories import CertificationFactory, CooperativeFactory, UserFactory, make_product
+from tests.factories import CertificationFactory, CooperativeFactory, UserFactory, make_product, scheme
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ TODAY = datetime.date(2026, 11, 28)
 def new_certificate(**fields):
     values = {"scheme": "green_food", "number": "GF451022250001", "issuer": "中国绿色食品发展中心"}
     values.update(fields)
+    values["scheme"] = scheme(values["scheme"])
     values.setdefault("holder", CooperativeFactory())
     values.setdefault("valid_from", TODAY)
     return Certification(**values)
@@ -94,7 +95,7 @@ def test_expiry_alerts_go_out_once_per_threshold(django_capture_on_commit_callba
     assert len(mail.outbox) == 3
 
 
-def test_a_lapsed_certificate_hides_badge_and_product_at_once_and_renewal_restores(client):
+def test_a_lapsed_certificate_hides_badge_and_product_at_once_and_a_verified_renewal_restores(client):
     cooperative = CooperativeFactory()
     certificate = CertificationFactory(holder=cooperative, number="GF451022250009")
     product = make_product(title="凌云白毫", cooperative=cooperative, certifications=[certificate])
@@ -112,10 +113,19 @@ def test_a_lapsed_certificate_hides_badge_and_product_at_once_and_renewal_restor
     product.refresh_from_db()
     assert product.listing_status == "delisted" and not product.is_public
 
-    # Renewal through the service restores the listing at once.
+    # The cooperative renews it: the renewal waits for staff, and so does the product.
     certificate.refresh_from_db()
     certificate.valid_until = timezone.localdate() + datetime.timedelta(days=365)
     certifications.certification_save(certification=certificate)
+    product.refresh_from_db()
+    certificate.refresh_from_db()
+    assert not certificate.verified
+    assert product.listing_status == "delisted" and product.listing_note == "certificate-unverified"
+    assert "凌云白毫" not in client.get(reverse("catalogue:index")).content.decode()
+    assert sync_certified_listings_task() == {"delisted": 0, "restored": 0}
+
+    # Staff verify the renewal: the listing returns at once.
+    certifications.certification_verify(certification=certificate, staff=UserFactory(is_staff=True))
     product.refresh_from_db()
     assert product.listing_status == "listed" and product.is_public
     assert "凌云白毫" in client.get(reverse("catalogue:index")).content.decode()

@@ -61,6 +61,15 @@ def basket_check_on_sale(basket, shipments) -> None:
         shop_visible_products().filter(pk__in=[line.product_id for line in lines]).values_list("pk", flat=True)
     )
     for line in lines:
+        cooperative = line.stockrecord.partner if line.stockrecord_id else None
+        if cooperative is not None and not cooperative.is_active:
+            raise UnableToPlaceOrder(
+                _(
+                    "%(cooperative)s is suspended and cannot sell “%(product)s” now. "
+                    "Remove it from your basket to continue."
+                )
+                % {"cooperative": cooperative.name, "product": line.product.get_title()}
+            )
         if line.product_id not in on_sale:
             raise UnableToPlaceOrder(
                 _("“%(product)s” is no longer on sale. Remove it from your basket to continue.")

@@ -36,7 +36,8 @@ from core.slugs import pinyin_slugify
 from marketplace.demo import data
 from marketplace.demo.images import draw_picture
 from partners.models import Certification, County, Partner
-from partners.services import counties_import_reference
+from partners.scheme_defaults import schemes_ensure
+from partners.services import cooperative_activation_set, counties_import_reference
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
@@ -62,6 +63,7 @@ class DemoSeeder:
     @transaction.atomic
     def run(self) -> dict[str, int]:
         counties_import_reference()
+        schemes_ensure()
         self.counties = {county.name: county for county in County.objects.all()}
         cooperatives = self.seed_cooperatives()
         products = self.seed_products(cooperatives)
@@ -71,6 +73,8 @@ class DemoSeeder:
         self.seed_address_book()
         self.seed_orders(products)
         self.seed_applications()
+        self.seed_certificate_states()
+        self.seed_suspension(cooperatives)
         return self.counts()
 
     # ------------------------------------------------------------------ catalogue
@@ -104,10 +108,10 @@ class DemoSeeder:
             "gi": f"AGI{index + 2000:05d}",
             "specialty": f"MTYX{yy}{index:04d}",
             "gba_base": f"GBA-{valid_from.year}-{index:03d}",
-            "compliance": f"HGZ-{partner.code.upper()}",
+            "shenzhen_standard": f"SZP{yy}{index:05d}",
         }[scheme]
         certificate, _ = Certification.objects.get_or_create(
-            scheme=scheme,
+            scheme_id=scheme,
             holder=partner,
             defaults={
                 "number": number,
@@ -160,6 +164,7 @@ class DemoSeeder:
                     price=Decimal(price),
                     num_in_stock=stock,
                 )
+                # 承诺达标合格证 go with each shipment (see seed_orders), not on the product.
                 product.certifications.set([self._certificate(partner, scheme, index) for scheme in schemes])
             products[upc] = product
         self.log(f"Products: {len(products)}")
@@ -480,6 +485,7 @@ class DemoSeeder:
                 user=staff,
                 carrier="顺丰速运",
                 tracking_number=f"SF{old.pk:06d}{fulfilment.pk:04d}",
+                compliance_certificate=f"HGZ-{fulfilment.partner.code.upper()}-{last_month:%Y%m%d}",
             )
             fulfilment_services.fulfilment_mark_delivered(fulfilment=fulfilment, user=staff)
             fulfilment_services.fulfilment_accept(fulfilment=fulfilment, user=old.user)
@@ -507,9 +513,38 @@ class DemoSeeder:
                 user=staff,
                 carrier="京东物流",
                 tracking_number=f"JD{current.pk:06d}{fulfilment.pk:04d}",
+                compliance_certificate=f"HGZ-{fulfilment.partner.code.upper()}-{self.today:%Y%m%d}",
             )
             if fulfilment.partner.code == "tiandong-mango":
                 fulfilment_services.fulfilment_mark_delivered(fulfilment=fulfilment, user=staff)
+
+    # ------------------------------------------------------------------ certificates and suppliers
+    #: The cooperative whose organic certificate was renewed and waits for staff to verify it.
+    AWAITING_VERIFICATION = ("zhaoping-tea", "organic")
+    #: The cooperative suspended by staff, with the reason its people are shown.
+    SUSPENDED = ("mashan-goat", "抽检发现一批次羊肉兽药残留超标，暂停销售，待整改复查。")
+
+    def seed_certificate_states(self) -> None:
+        """One certificate renewed by its cooperative and awaiting verification (its products wait
+        with it); the others verified. Through the service, as the cooperative would do it."""
+        from partners import certifications
+
+        code, scheme = self.AWAITING_VERIFICATION
+        certificate = Certification.objects.filter(holder__code=code, scheme_id=scheme, verified=True).first()
+        if certificate is None:
+            return
+        certificate.valid_from = self.today - datetime.timedelta(days=5)
+        certificate.valid_until = None  # the scheme's usual validity from the new start
+        certifications.certification_save(certification=certificate)
+        self.log(f"Certificate awaiting verification: {certificate}")
+
+    def seed_suspension(self, cooperatives: dict[str, Partner]) -> None:
+        code, reason = self.SUSPENDED
+        cooperative = cooperatives[code]
+        cooperative.refresh_from_db()
+        if cooperative.is_active:
+            cooperative_activation_set(cooperative=cooperative, active=False, reason=reason)
+            self.log(f"Suspended: {cooperative.name}")
 
     # ------------------------------------------------------------------ job applications
     #: (post slug, name, mobile, home county, poverty-alleviated, outcomes in order); "retained" is

@@ -17,6 +17,12 @@ class ShipForm(AccessibleErrorsMixin, forms.Form):
         label=_("Carrier"), max_length=64, help_text=_("For example 顺丰速运, 京东物流, 中国邮政.")
     )
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=64)
+    compliance_certificate = forms.CharField(
+        label=_("Compliance certificate of this batch (optional)"),
+        max_length=64,
+        required=False,
+        help_text=_("The number of the 承诺达标合格证 packed with the goods."),
+    )
 
     def __init__(self, *args, fulfilment, **kwargs):
         super().__init__(*args, **kwargs)

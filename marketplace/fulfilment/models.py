@@ -143,6 +143,12 @@ class Fulfilment(models.Model):
     ship_by = models.DateField(_("ship by"))
     carrier = models.CharField(_("carrier"), max_length=64, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+    compliance_certificate = models.CharField(
+        _("commitment compliance certificate"),
+        max_length=64,
+        blank=True,
+        help_text=_("Number of the 承诺达标合格证 issued for this batch and packed with it."),
+    )
     shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, db_index=True)

@@ -158,9 +158,15 @@ def fulfilments_create(*, order, shipments: list[selectors.Shipment], buyer_type
 
 # --------------------------------------------------------------------------- cooperative steps
 def fulfilment_ship(
-    *, fulfilment: Fulfilment, user, carrier: str, tracking_number: str, shipping_method=None
+    *,
+    fulfilment: Fulfilment,
+    user,
+    carrier: str,
+    tracking_number: str,
+    shipping_method=None,
+    compliance_certificate: str = "",
 ) -> Fulfilment:
-    """The cooperative hands its part to a carrier (发货).
+    """The cooperative hands its part to a carrier (发货), with the batch's 承诺达标合格证 number if any.
 
     Side effects: stock leaves (allocation consumed), event, order status, e-mail to the buyer.
     """
@@ -183,6 +189,7 @@ def fulfilment_ship(
             record.consume_allocation(quantity)
         fulfilment.status = target
         fulfilment.carrier, fulfilment.tracking_number = carrier, tracking_number
+        fulfilment.compliance_certificate = " ".join((compliance_certificate or "").split())[:64]
         fulfilment.shipping_method = method
         fulfilment.shipped_at = timezone.now()
         fulfilment.save()

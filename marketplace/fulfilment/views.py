@@ -209,6 +209,7 @@ class FulfilmentDetailView(CooperativeAccessMixin, View):
                         carrier=form.cleaned_data["carrier"],
                         tracking_number=form.cleaned_data["tracking_number"],
                         shipping_method=form.cleaned_data["shipping_method"],
+                        compliance_certificate=form.cleaned_data["compliance_certificate"],
                     )
                 except ValidationError as error:
                     if not hasattr(error, "error_dict"):

@@ -48,7 +48,7 @@ def scanned():
 def renewal_data(certificate, **overrides):
     data = {
         "holder": str(certificate.holder_id),
-        "scheme": certificate.scheme,
+        "scheme": certificate.scheme_id,
         "number": certificate.number,
         "issuer": certificate.issuer,
         "valid_from": (TODAY + datetime.timedelta(days=1)).isoformat(),

@@ -173,13 +173,13 @@ def _certificate_verification(shop, category):
 
 def _cooperative_deactivation(shop, category):
     return (
-        lambda: services.cooperative_activation_set(cooperative=shop.coop, active=False),
+        lambda: services.cooperative_activation_set(cooperative=shop.coop, active=False, reason="抽检不合格"),
         {shop.listed.pk, shop.draft.pk, shop.review.pk, shop.certified.pk, shop.badge_only.pk},
     )
 
 
 def _cooperative_reactivation(shop, category):
-    services.cooperative_activation_set(cooperative=shop.coop, active=False)
+    services.cooperative_activation_set(cooperative=shop.coop, active=False, reason="抽检不合格")
     return (
         lambda: services.cooperative_activation_set(cooperative=shop.coop, active=True),
         {shop.listed.pk, shop.draft.pk, shop.review.pk, shop.certified.pk, shop.badge_only.pk},
@@ -350,6 +350,7 @@ def test_staff_deactivate_a_cooperative_in_the_admin(client, shop, commit, annou
     url = reverse("admin:partner_partner_change", args=[shop.coop.pk])
     data = _admin_form(client, url)
     assert data.pop("is_active") == "on"
+    data["suspension_reason"] = "抽检不合格"
     with commit():
         response = client.post(url, data)
     assert response.status_code == 302
