@@ -136,7 +136,13 @@ class CertificateEditView(CertificatesMixin, FormView):
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("Certificate saved."))
+        if certificate.verified:
+            messages.success(self.request, _("Certificate saved."))
+        else:
+            messages.success(
+                self.request,
+                _("Certificate saved. Staff verify it against the issuer's register before buyers see its badge."),
+            )
         return redirect("cooperatives:certificates")
 
     def get_context_data(self, **kwargs):
