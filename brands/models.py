@@ -39,7 +39,7 @@ class RegionalBrand(models.Model):
     slug = models.SlugField(_("pinyin"), max_length=64, unique=True)
     registration_number = models.CharField(
         _("registration number"),
-        max_length=32,
+        max_length=64,
         unique=True,
         help_text=_("Agricultural geographical indication (AGI and five digits) or the GI trademark's number."),
     )
