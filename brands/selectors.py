@@ -62,3 +62,13 @@ def product_ids_of(*, brand, cooperative=None) -> list[int]:
     if cooperative is not None:
         links = links.filter(product__stockrecords__partner=cooperative)
     return list(links.values_list("product_id", flat=True).distinct())
+
+
+def product_links_of(*, cooperatives) -> QuerySet:
+    """Product–brand links of the products ``cooperatives`` stock (the cooperative's own screen)."""
+    return (
+        ProductBrand.objects.filter(product__stockrecords__partner__in=cooperatives)
+        .select_related("product", "brand")
+        .distinct()
+        .order_by("brand__name", "product__title")
+    )

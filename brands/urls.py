@@ -11,5 +11,6 @@ urlpatterns = [
         views.AuthorisationEvidenceView.as_view(),
         name="brand-authorisation-evidence",
     ),
+    path("products/", views.ProductBrandView.as_view(), name="brand-products"),
     path("<id:pk>/evidence/", views.BrandEvidenceView.as_view(), name="brand-evidence"),
 ]

@@ -49,6 +49,26 @@ class AuthorisationRequestForm(forms.Form):
         self.fields["brand"].queryset = selectors.live_brands().order_by("name")
 
 
+def _stocked_products(cooperatives):
+    """Products that ``cooperatives`` stock (through the partner app's stock records), by title."""
+    from oscar.core.loading import get_model
+
+    StockRecord = get_model("partner", "StockRecord")
+    Product = StockRecord._meta.get_field("product").related_model
+    return Product.objects.filter(stockrecords__partner__in=cooperatives, parent=None).distinct().order_by("title")
+
+
+class ProductBrandForm(forms.Form):
+    product = forms.ModelChoiceField(label=_("Product"), queryset=None)
+    brand = forms.ModelChoiceField(label=_("Regional brand"), queryset=None)
+
+    def __init__(self, *args, cooperatives, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = _stocked_products(cooperatives)
+        authorised = selectors.live_authorisations().filter(cooperative__in=cooperatives).values("brand_id")
+        self.fields["brand"].queryset = selectors.live_brands().filter(pk__in=authorised).order_by("name")
+
+
 class AuthorisationListView(BrandsMixin, FormView):
     """The cooperative's authorisations and a form to ask for a new one (staff verify it in the admin queue)."""
 
@@ -61,6 +81,9 @@ class AuthorisationListView(BrandsMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["authorisations"] = self.authorisations().order_by("-requested_at")
+        cooperatives = self.cooperatives.filter(is_active=True)
+        context["product_form"] = ProductBrandForm(cooperatives=cooperatives, prefix="link")
+        context["product_links"] = selectors.product_links_of(cooperatives=cooperatives)
         return context
 
     def form_valid(self, form):
@@ -92,3 +115,28 @@ class BrandEvidenceView(View):
             refuse(_("Only platform staff can open a brand's registration file."))
         brand = get_object_or_404(RegionalBrand, pk=pk)
         return private_file_response(brand.evidence, filename_stem=f"brand-{brand.slug}")
+
+
+class ProductBrandView(BrandsMixin, View):
+    """Put one of the cooperative's products under a brand it is authorised for, or take it off."""
+
+    def post(self, request):
+        cooperatives = self.cooperatives.filter(is_active=True)
+        if "remove" in request.POST:
+            link = get_object_or_404(selectors.product_links_of(cooperatives=cooperatives), pk=request.POST["remove"])
+            services.product_brand_remove(product=link.product, brand=link.brand)
+            messages.success(request, _("The product no longer carries the brand."))
+            return redirect("cooperatives:brand-authorisations")
+        form = ProductBrandForm(request.POST, cooperatives=cooperatives, prefix="link")
+        if form.is_valid():
+            try:
+                services.product_brand_add(
+                    product=form.cleaned_data["product"], brand=form.cleaned_data["brand"], user=request.user
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The product now carries the brand."))
+        else:
+            messages.error(request, _("Choose one of your products and a brand you are authorised to use."))
+        return redirect("cooperatives:brand-authorisations")

@@ -3,7 +3,7 @@
 import datetime
 import unicodedata
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -20,15 +20,28 @@ Certification = get_model("partner", "Certification")
 def _with_listing_data(queryset: QuerySet) -> QuerySet:
     """Everything a product card shows: image, price and stock, cooperative, county, badges."""
     today = timezone.localdate()
-    return queryset.select_related("origin_county", "product_class", "parent").prefetch_related(
-        Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
-        Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner").order_by("pk")),
-        Prefetch("certifications", queryset=Certification.objects.valid(today), to_attr="valid_certifications"),
-        Prefetch(
-            "brand_links",
-            queryset=brand_selectors.live_product_brands(today).select_related("brand").order_by("brand__name"),
-            to_attr="live_brand_links",
-        ),
+    return (
+        with_brand_mark(queryset, today=today)
+        .select_related("origin_county", "product_class", "parent")
+        .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
+            Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner").order_by("pk")),
+            Prefetch("certifications", queryset=Certification.objects.valid(today), to_attr="valid_certifications"),
+        )
+    )
+
+
+def with_brand_mark(queryset: QuerySet, *, today: datetime.date | None = None) -> QuerySet:
+    """``brand_name`` and ``brand_slug``: the regional brand a product shows today, if any.
+
+    Two subqueries in the product query instead of one more query per page: a product sells
+    under one regional brand in practice; with several, the first by name is shown on cards.
+    The rule is ``brands.selectors.live_product_brands`` (authorisation verified, not revoked).
+    """
+    live = brand_selectors.live_product_brands(today).filter(product=OuterRef("pk")).order_by("brand__name")
+    return queryset.annotate(
+        brand_name=Subquery(live.values("brand__name")[:1]),
+        brand_slug=Subquery(live.values("brand__slug")[:1]),
     )
 
 

@@ -31,7 +31,7 @@ def test_another_cooperatives_authorisation_does_not_count(brand, coop, coop2, a
 
 def _card_brands(product):
     shown = selectors.browsable_products().get(pk=product.pk)
-    return [link.brand.name for link in shown.live_brand_links]
+    return [shown.brand_name] if shown.brand_name else []
 
 
 def test_revocation_removes_the_brand_from_cards_and_filter_at_once(
@@ -81,3 +81,21 @@ def test_catalogue_filters_by_brand(client, site, brand, branded_product, coop):
 def test_product_page_shows_the_brand_mark_linking_to_the_brand_page(client, site, brand, branded_product):
     html = client.get(branded_product.get_absolute_url()).content.decode()
     assert f'href="{brand.get_absolute_url()}"' in html
+
+
+def test_a_cooperative_puts_its_own_product_under_an_authorised_brand(client, brand, coop, coop2, member, authorise):
+    authorise(brand, coop)
+    own = make_product(cooperative=coop, title="田东芒果 金煌", with_image=False)
+    foreign = make_product(cooperative=coop2, title="田阳香芒", with_image=False)
+    client.force_login(member)
+    url = reverse("cooperatives:brand-products")
+
+    client.post(url, {"link-product": foreign.pk, "link-brand": brand.pk})
+    assert not ProductBrand.objects.exists()
+
+    client.post(url, {"link-product": own.pk, "link-brand": brand.pk})
+    link = ProductBrand.objects.get()
+    assert link.product == own and link.brand == brand
+
+    client.post(url, {"remove": link.pk})
+    assert not ProductBrand.objects.exists()
