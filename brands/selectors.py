@@ -19,9 +19,16 @@ def live_brands(today: datetime.date | None = None) -> QuerySet:
 
 
 def live_authorisations(today: datetime.date | None = None) -> QuerySet:
-    """Verified, unrevoked authorisations of live brands."""
+    """Verified, unrevoked authorisations of live brands, for cooperatives still registered in the region.
+
+    The region is checked here too, not only when the authorisation is asked for: a county
+    taken out of a brand's region (or a cooperative re-registered elsewhere) ends its use.
+    """
+    in_region = RegionalBrand.region.through.objects.filter(
+        regionalbrand_id=OuterRef("brand_id"), county_id=OuterRef("cooperative__county_id")
+    )
     return BrandAuthorisation.objects.filter(
-        status=AuthorisationStatus.VERIFIED, brand__in=live_brands(today).values("pk")
+        Exists(in_region), status=AuthorisationStatus.VERIFIED, brand__in=live_brands(today).values("pk")
     )
 
 

@@ -58,3 +58,29 @@ def test_brand_registration_file_is_for_staff_only(client, admin_client, brand, 
     assert admin_client.get(url).status_code == 404  # no file yet, but staff get past the check
     client.force_login(member)
     assert client.get(url).status_code == 403
+
+
+def test_staff_add_a_brand_whose_slug_comes_from_its_name_then_verify_it(admin_client, tiandong, tianyang, staff):
+    from brands.models import RegionalBrand
+
+    response = admin_client.post(
+        reverse("admin:brands_regionalbrand_add"),
+        {
+            "name": "田东香芒",
+            "slug": "",
+            "registration_number": "agi 02999",
+            "holder": "田东县芒果协会",
+            "region": [tiandong.pk, tianyang.pk],
+            "description": "",
+            "valid_from": "2024-01-01",
+            "valid_until": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    brand = RegionalBrand.objects.get()
+    assert brand.slug == "tian-dong-xiang-mang" and brand.registration_number == "AGI02999"
+    assert set(brand.region.all()) == {tiandong, tianyang} and not brand.verified
+    changelist = reverse("admin:brands_regionalbrand_changelist")
+    admin_client.post(changelist, {"action": "verify", "_selected_action": [brand.pk]})
+    brand.refresh_from_db()
+    assert brand.verified and brand.verified_by == staff

@@ -137,3 +137,9 @@ def test_another_cooperatives_evidence_is_not_found(client, brand, coop2, member
 def test_someone_outside_any_cooperative_is_refused(client, brand):
     client.force_login(UserFactory(email="buyer@example.cn"))
     assert client.get(reverse("cooperatives:brand-authorisations")).status_code == 403
+
+
+def test_a_county_taken_out_of_the_region_ends_the_use(brand, coop, tiandong, authorise):
+    authorise(brand, coop)
+    brand.region.remove(tiandong)
+    assert not selectors.cooperative_may_use(cooperative=coop, brand=brand)
