@@ -12,6 +12,9 @@ product linked to the certificate is linked to the brand.
 Nothing is deleted: the certificate rows and their product links stay. Whether a GI
 certificate should still count as a product certification (a badge, a listing dependency)
 is decided with the badges, not here; the brand mark and the GI badge both show until then.
+The view from this side: it should stop counting — the brand mark says the same thing with
+the region and the authorisation behind it, the catalogue's "地理标志" filter would read the
+brands, and new GIs would be entered as brands rather than as one cooperative's certificate.
 
 Running it again adds nothing (keyed on the number, the cooperative and the product).
 Reversing it keeps what it made; reversing 0001 drops the tables.
