@@ -15,6 +15,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 from core.converters import database_id_urls
 from marketplace import views
 from products.views import ProductSearchView
+from products.views import BrandDetailView, BrandIndexView
+
+# Regional brands (区域公用品牌): public pages of the shop, next to the catalogue.
+brand_urls = [
+    path("", BrandIndexView.as_view(), name="index"),
+    path("<slug:slug>/", BrandDetailView.as_view(), name="detail"),
+]
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -33,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("shop/", include("marketplace.accounts.urls")),
     # Oscar's search address lists what the shop shows (Haystack's simple backend scanned every product).
     path("shop/search/", ProductSearchView.as_view(), name="product-search"),
+    path("shop/brands/", include((brand_urls, "brands"))),
     # Oscar's integer ids read as ours (core.converters): a number beyond any row is a 404, not a 500.
     path("shop/", include(database_id_urls(apps.get_app_config("oscar").urls[0]))),
     path("cooperatives/", include("marketplace.cooperative_urls")),

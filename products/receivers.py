@@ -11,7 +11,9 @@
   replace product and category pictures without a service of ours: the files (and their
   thumbnails) are deleted after commit by ``core.files`` — Oscar's own receiver
   (OSCAR_DELETE_IMAGE_FILES) deleted them at once, so a rolled-back change lost its picture.
-- The shop's county filter forgets its cached counties when visibility changes.
+- Regional brands: brands says which products' brand mark may have changed
+  (``brands.signals``); the shop is told through ``products.visibility.brands_changed``.
+- The shop's county and brand filters forget their cached choices when visibility changes.
 """
 
 from django.core.cache import cache
@@ -19,6 +21,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from oscar.core.loading import get_model
 
+from brands.signals import brand_products_changed
 from core.files import remove_files_with_rows, remove_replaced_files
 from partners.signals import certification_changed, cooperative_activation_changed
 from products import selectors, visibility
@@ -71,6 +74,11 @@ def cooperative_activation_received(sender, cooperative_ids, suspended_since=Non
     visibility.cooperatives_activation_changed(cooperative_ids=cooperative_ids, suspended_since=suspended_since)
 
 
+@receiver(brand_products_changed, dispatch_uid="products-brands-changed")
+def brand_products_changed_received(sender, product_ids, **kwargs):
+    visibility.brands_changed(product_ids=product_ids)
+
+
 @receiver(product_visibility_changed, dispatch_uid="products-county-filter")
 def forget_counties_with_products(sender, **kwargs):
-    cache.delete(selectors.COUNTIES_WITH_PRODUCTS_KEY)
+    cache.delete_many([selectors.COUNTIES_WITH_PRODUCTS_KEY, selectors.BRANDS_WITH_PRODUCTS_KEY])

@@ -3,11 +3,12 @@
 import datetime
 import unicodedata
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from brands import selectors as brand_selectors
 from products.models import ListingStatus, ProductCertification
 
 Product = get_model("catalogue", "Product")
@@ -19,14 +20,32 @@ Certification = get_model("partner", "Certification")
 def _with_listing_data(queryset: QuerySet) -> QuerySet:
     """Everything a product card shows: image, price and stock, cooperative, county, badges."""
     today = timezone.localdate()
-    return queryset.select_related("origin_county", "product_class", "parent").prefetch_related(
-        Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
-        Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner").order_by("pk")),
-        Prefetch(
-            "certifications",
-            queryset=Certification.objects.recognised(today).select_related("scheme"),
-            to_attr="valid_certifications",
-        ),
+    return (
+        with_brand_mark(queryset, today=today)
+        .select_related("origin_county", "product_class", "parent")
+        .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
+            Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner").order_by("pk")),
+            Prefetch(
+                "certifications",
+                queryset=Certification.objects.recognised(today).select_related("scheme"),
+                to_attr="valid_certifications",
+            ),
+        )
+    )
+
+
+def with_brand_mark(queryset: QuerySet, *, today: datetime.date | None = None) -> QuerySet:
+    """``brand_name`` and ``brand_slug``: the regional brand a product shows today, if any.
+
+    Two subqueries in the product query instead of one more query per page: a product sells
+    under one regional brand in practice; with several, the first by name is shown on cards.
+    The rule is ``brands.selectors.live_product_brands`` (authorisation verified, not revoked).
+    """
+    live = brand_selectors.live_product_brands(today).filter(product=OuterRef("pk")).order_by("brand__name")
+    return queryset.annotate(
+        brand_name=Subquery(live.values("brand__name")[:1]),
+        brand_slug=Subquery(live.values("brand__slug")[:1]),
     )
 
 
@@ -204,3 +223,66 @@ def trace_code_taken(*, code: str, exclude_pk: int | None = None) -> bool:
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     return others.exists()
+
+
+# --------------------------------------------------------------------------- regional brands (区域公用品牌)
+
+BRANDS_WITH_PRODUCTS_KEY = "catalogue:brands-with-products"
+
+
+def with_live_brand(queryset: QuerySet, *, slug: str) -> QuerySet:
+    """Only products that show the brand ``slug`` today (its cooperative's authorisation live)."""
+    links = brand_selectors.live_product_brands().filter(brand__slug=slug, product=OuterRef("pk"))
+    return queryset.filter(Exists(links))
+
+
+def brands_with_products():
+    """Brands that some public product shows, for the browse filter: ``[{"slug", "name"}]``.
+
+    Cached until the shop's visibility changes (``products.receivers``), five minutes at most.
+    """
+    from django.core.cache import cache
+
+    def load():
+        links = brand_selectors.live_product_brands().filter(product__is_public=True)
+        return list(
+            brand_selectors.live_brands()
+            .filter(pk__in=links.values("brand_id"))
+            .order_by("name")
+            .values("slug", "name")
+        )
+
+    return cache.get_or_set(BRANDS_WITH_PRODUCTS_KEY, load, 300)
+
+
+def brand_index():
+    """Live brands with the counties of their region, for the brands index page (two queries)."""
+    County = get_model("partner", "County")
+    return list(
+        brand_selectors.live_brands()
+        .prefetch_related(Prefetch("region", queryset=County.objects.order_by("prefecture", "name")))
+        .order_by("name")
+    )
+
+
+def brand_for_page(slug: str):
+    """A live brand with its region's counties loaded, or None."""
+    County = get_model("partner", "County")
+    return (
+        brand_selectors.live_brands()
+        .filter(slug=slug)
+        .prefetch_related(Prefetch("region", queryset=County.objects.order_by("prefecture", "name")))
+        .first()
+    )
+
+
+def brand_products(*, brand) -> QuerySet:
+    """The brand's products the shop shows, with what their cards show, newest first.
+
+    Only products of cooperatives authorised today: the same rule as the brand mark.
+    """
+    return with_live_brand(browsable_products(), slug=brand.slug)
+
+
+def authorised_cooperatives(*, brand) -> list:
+    return brand_selectors.authorised_cooperatives(brand=brand)

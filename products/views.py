@@ -51,6 +51,9 @@ class ProductListMixin:
         if (priority := params.get("priority")) in dict(PRIORITY_CHOICES):
             queryset = queryset.filter(priority_county_q(priority, path="origin_county__"))
             self.selected["priority"] = priority
+        if brand := params.get("brand"):
+            queryset = selectors.with_live_brand(queryset, slug=brand)
+            self.selected["brand"] = brand
         if (storage := params.get("storage")) in StorageType.values:
             queryset = queryset.filter(storage_type=storage)
             self.selected["storage"] = storage
@@ -71,6 +74,7 @@ class ProductListMixin:
             "paginator": page.paginator,
             "counties": selectors.counties_with_products(),
             "schemes": [(option.code, option.display_name) for option in self.schemes],
+            "brands": selectors.brands_with_products(),
             "storage_types": StorageType.choices,
             "priorities": PRIORITY_CHOICES,
             "selected": self.selected,
@@ -159,6 +163,43 @@ class CooperativeView(ProductListMixin, DetailView):
         context.update(self.listing_context())
         context["certifications"] = selectors.valid_certifications_of(self.object)
         context["summary"] = self.object.name
+        return context
+
+
+class BrandIndexView(TemplateView):
+    """Regional public brands (区域公用品牌): each links to its page."""
+
+    template_name = "products/brands/index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["brands"] = selectors.brand_index()
+        return context
+
+
+class BrandDetailView(ProductListMixin, TemplateView):
+    """One regional brand: holder, registration, region, the cooperatives authorised and their products."""
+
+    template_name = "products/brands/detail.html"
+
+    def get(self, request, *args, slug: str = "", **kwargs):
+        self.brand = selectors.brand_for_page(slug)
+        if self.brand is None:
+            raise Http404(_("No such regional brand."))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = self.paginate(selectors.brand_products(brand=self.brand))
+        context.update(
+            {
+                "brand": self.brand,
+                "cooperatives": selectors.authorised_cooperatives(brand=self.brand),
+                "products": page.object_list,
+                "page_obj": page,
+                "paginator": page.paginator,
+            }
+        )
         return context
 
 

@@ -374,3 +374,17 @@ def products_deleted(*, product_ids: Iterable[int]) -> None:
     Side effects: ``product_visibility_changed`` after commit.
     """
     _announce(product_ids)
+
+
+# =========================================================================== regional brands (区域公用品牌)
+
+
+def brands_changed(*, product_ids: Iterable[int]) -> None:
+    """The regional brand shown on products may have changed: an authorisation verified or
+    revoked, a brand verified or its dates edited, a product linked to or unlinked from a brand
+    (told by ``brands.signals.brand_products_changed``). The mark follows at once (the shop's
+    queries check it); this lets caches and listings that show it know.
+
+    Side effects: ``product_visibility_changed`` after commit.
+    """
+    _announce(product_ids)

@@ -1,6 +1,6 @@
 """The house is one-way: a top-level package imports only packages below it (docs/architecture.md).
 
-core < partners < products < cms < labor < marketplace < bench. Every ``import`` statement counts,
+core < partners < brands < products < cms < labor < marketplace < bench. Every ``import`` statement counts,
 also those inside functions and in migrations, so a lazy import cannot hide an upward arrow.
 """
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-LAYERS = ["core", "partners", "products", "cms", "labor", "marketplace", "bench"]
+LAYERS = ["core", "partners", "brands", "products", "cms", "labor", "marketplace", "bench"]
 
 
 def _imported_packages(path: Path) -> set[str]:

@@ -113,6 +113,14 @@ CERTIFICATE_ISSUERS = {
     "shenzhen_standard": ("圳品评价机构", 3),
 }
 
+# Regional public brands (区域公用品牌): (name, registration number, holder, region's counties,
+# authorised cooperatives, products under the brand, description). Illustrative: not a real register entry.
+REGIONAL_BRANDS = [
+    ("百色芒果", "AGI09001", "百色市芒果协会（演示）", ["田东县", "田阳区"], ["tiandong-mango", "tianyang-vegetable"],
+     ["TD-001", "TD-002", "TY-004"],
+     "右江河谷的芒果区域公用品牌：产区合作社经协会授权后使用，统一标准、统一标识。本条为演示数据。"),
+]  # fmt: skip
+
 # (slug, title, form, guangdong side, counties, funding 万元, status, jobs, households, summary, product upcs, updates)
 PROJECTS = [
     ("shenzhen-bama-pig", "深圳—巴马香猪全产业链协作项目", "industry", "深圳市罗湖区", ["巴马瑶族自治县"], "1800.00",

@@ -15,6 +15,8 @@ from pypinyin import lazy_pinyin
 from wagtail.images.models import Image as WagtailImage
 from wagtail.models import Page, Site
 
+from brands import services as brand_services
+from brands.models import AuthorisationStatus, BrandAuthorisation, RegionalBrand
 from cms.models import (
     CampaignIndexPage,
     CampaignPage,
@@ -70,6 +72,7 @@ class DemoSeeder:
         self.seed_pages(products)
         self.seed_translations()
         self.seed_users(cooperatives)
+        self.seed_brands(cooperatives, products)
         self.seed_address_book()
         self.seed_orders(products)
         self.seed_applications()
@@ -407,6 +410,35 @@ class DemoSeeder:
                 if role == "employer":
                     Employer.objects.get(name=data.EMPLOYERS[0][0]).users.add(user)
 
+    # ------------------------------------------------------------------ regional brands
+    def seed_brands(self, cooperatives: dict[str, Partner], products: dict[str, Product]) -> None:
+        """Regional brands through their services: the brand, verified authorisations, products under it."""
+        staff = get_user_model().objects.get(email="staff@demo.yuegui.example")
+        for name, number, holder, counties, coop_codes, upcs, description in data.REGIONAL_BRANDS:
+            brand = RegionalBrand.objects.filter(registration_number=number).first()
+            if brand is None:
+                brand = brand_services.regional_brand_save(
+                    brand=RegionalBrand(
+                        name=name,
+                        registration_number=number,
+                        holder=holder,
+                        description=description,
+                        valid_from=self.today - datetime.timedelta(days=900),
+                    ),
+                    region=[self.counties[county] for county in counties],
+                )
+                brand_services.regional_brand_verify(brand=brand, staff=staff)
+            for code in coop_codes:
+                cooperative = cooperatives[code]
+                if not BrandAuthorisation.objects.filter(brand=brand, cooperative=cooperative).exists():
+                    authorisation = brand_services.brand_authorisation_request(brand=brand, cooperative=cooperative)
+                    brand_services.brand_authorisation_verify(authorisation=authorisation, staff=staff)
+            for upc in upcs:
+                if not brand.product_links.filter(product=products[upc]).exists():
+                    brand_services.product_brand_add(product=products[upc], brand=brand, user=staff)
+        live = BrandAuthorisation.objects.filter(status=AuthorisationStatus.VERIFIED).count()
+        self.log(f"Regional brands: {RegionalBrand.objects.count()} ({live} authorisations)")
+
     # ------------------------------------------------------------------ orders
     def seed_address_book(self) -> None:
         """The GBA buyer's address book (地址簿): Shenzhen (the default), Guangzhou, Hong Kong."""
@@ -602,6 +634,7 @@ class DemoSeeder:
             "counties": County.objects.count(),
             "cooperatives": Partner.objects.count(),
             "certifications": Certification.objects.count(),
+            "regional brands": RegionalBrand.objects.count(),
             "products": Product.objects.count(),
             "stock records": StockRecord.objects.count(),
             "pages": Page.objects.count(),

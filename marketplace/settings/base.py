@@ -101,6 +101,7 @@ OSCAR_APPS = [
 
 LOCAL_APPS = [
     "core",
+    "brands",
     "marketplace.accounts",
     "marketplace.fulfilment",
     "cms",
