@@ -14,8 +14,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from core.converters import database_id_urls
 from marketplace import views
-from products.views import ProductSearchView
-from products.views import BrandDetailView, BrandIndexView
+from products.views import BrandDetailView, BrandIndexView, ProductSearchView
 
 # Regional brands (区域公用品牌): public pages of the shop, next to the catalogue.
 brand_urls = [
