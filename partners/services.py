@@ -571,13 +571,28 @@ def _cooperative_account(*, application: CooperativeApplication, partner: Partne
     return user
 
 
+def _check_documents_for_approval(application: CooperativeApplication) -> None:
+    """Applications made before the bank-account licence was asked for may lack it: ask for it first."""
+    if not application.bank_licence:
+        raise ValidationError(
+            _("The application has no bank account licence: ask the applicant for it before approving."),
+            code="bank_licence_missing",
+        )
+    if application.sells_processed_food and not application.food_licence:
+        raise ValidationError(
+            _("The applicant sells processed food without a food production licence: ask for it before approving."),
+            code="food_licence_missing",
+        )
+
+
 def application_approve(*, application: CooperativeApplication, reviewer) -> Partner:
     """The platform approves the applicant (审核通过): it becomes a cooperative selling on the platform.
 
     In one transaction: the Oscar partner (copied from the application), its link from the
     application, the staff account (contact e-mail, reused if it exists) in Partner.users with
     dashboard access, an "approve" event. After commit, an e-mail to the applicant with the way
-    to set a password. Approving an approved application returns its cooperative and does nothing.
+    to set a password. Approving an approved application returns its cooperative and does nothing. An
+    application without a bank-account licence (or without the food production licence it needs) is refused.
     """
     _require_staff(reviewer)
     with transaction.atomic():
@@ -586,6 +601,7 @@ def application_approve(*, application: CooperativeApplication, reviewer) -> Par
             application.status, application.partner = locked.status, locked.partner
             return locked.partner
         locked.status = _check_transition(locked, _Action.APPROVE)
+        _check_documents_for_approval(locked)
         partner = Partner(
             code=_unique_partner_code(locked.name),
             name=locked.name,
