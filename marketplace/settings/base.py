@@ -453,7 +453,7 @@ OSCAR_EAGER_ALERTS = False
 PRODUCT_PRICE_REVIEW_PERCENT = env.int("PRODUCT_PRICE_REVIEW_PERCENT", default=0)
 # Products of these categories (or their subcategories), by name, are listed only for cooperatives whose
 # approved application has a food production licence (食品生产许可证).
-FOOD_LICENCE_CATEGORIES = env.list("FOOD_LICENCE_CATEGORIES", default=["加工食品"])
+FOOD_LICENCE_CATEGORIES = ["加工食品"]
 # Orders: a delivered fulfilment the buyer has not accepted is accepted after this many days (验收期).
 FULFILMENT_AUTO_ACCEPT_DAYS = env.int("FULFILMENT_AUTO_ACCEPT_DAYS", default=7)
 OSCAR_INITIAL_ORDER_STATUS = "placed"
