@@ -344,3 +344,20 @@ def test_the_service_itself_refuses_and_leaves_no_row_and_no_file(county, overri
         submit(county, **overrides)
     assert field in error.value.message_dict
     _assert_nothing_saved()
+
+
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        (APPLY, "该代码登记于马山县（行政区划码 450124），不是巴马瑶族自治县（451227）"),
+        ("/zh-hant/cooperatives/apply/", "該代碼登記於马山县（行政區劃碼 450124），不是巴马瑶族自治县（451227）"),
+        (APPLY_EN, "registered in 马山县 (division 450124), not in 巴马瑶族自治县 (451227)"),
+    ],
+)
+def test_a_code_of_another_county_is_refused_naming_both_in_the_visitors_language(
+    client, county, other_county, path, message
+):
+    response = client.post(path, application_data(county, credit_code=credit_code(MASHAN_DIVISION)))
+    assert response.status_code == 400
+    assert message in _field_error(response, "credit_code")
+    _assert_nothing_saved()
