@@ -11,7 +11,7 @@ from core.forms import AccessibleErrorsMixin, ReferenceLookupForm
 from core.uploads import validate_document
 from partners.models import ApplicationStatus, CooperativeApplication, County
 from partners.selectors import assisted_counties, counties_grouped_by_prefecture
-from partners.services import APPLICANT_FIELDS, validate_mainland_mobile
+from partners.services import APPLICANT_FIELDS, validate_households_linked, validate_mainland_mobile
 from partners.validators import normalise_credit_code, validate_credit_code, validate_credit_code_division
 
 DOCUMENT_ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
@@ -36,32 +36,48 @@ class ApplicationForm(AccessibleErrorsMixin, forms.ModelForm):
         max_length=20,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
+    households_linked = forms.IntegerField(
+        label=_("Households linked"),
+        help_text=_("Farming households who sell to you, work for you or share in your income."),
+        validators=[validate_households_linked],
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+    )
+    sells_processed_food = forms.BooleanField(
+        label=_("We sell processed food (a food production licence is needed)"),
+        required=False,
+    )
     business_licence = forms.FileField(
         label=_("Business licence"),
         help_text=_("PDF, JPEG or PNG, at most 10 MB."),
         widget=forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT}),
     )
+    bank_licence = forms.FileField(
+        label=_("Bank account licence"),
+        help_text=_(
+            "The account-opening licence (开户许可证) or the bank's proof of the account your sales are paid to. "
+            "PDF, JPEG or PNG, at most 10 MB."
+        ),
+        widget=forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT}),
+    )
     food_licence = forms.FileField(
         label=_("Food production licence"),
         required=False,
-        help_text=_("If you process food. PDF, JPEG or PNG, at most 10 MB."),
+        help_text=_("Required if you sell processed food. PDF, JPEG or PNG, at most 10 MB."),
         widget=forms.FileInput(attrs={"accept": DOCUMENT_ACCEPT}),
     )
 
     class Meta:
         model = CooperativeApplication
-        fields = (*APPLICANT_FIELDS, "business_licence", "food_licence")
+        fields = (*APPLICANT_FIELDS, "business_licence", "bank_licence", "food_licence")
         labels = {
             "kind": _("Kind of applicant"),
             "name": _("Name as on the business licence"),
             "contact_name": _("Contact person"),
             "contact_email": _("Contact e-mail"),
-            "households_linked": _("Households linked"),
             "farmer_linkage": _("How you link farmers"),
             "description": _("What you produce"),
         }
         help_texts = {
-            "households_linked": _("Farming households who sell to you, work for you or share in your income."),
             "farmer_linkage": _("Farmer-linkage mechanism: guaranteed purchase, dividends, jobs, land rent, training…"),
             "description": _("Main products, yearly output, certificates."),
         }
@@ -70,7 +86,6 @@ class ApplicationForm(AccessibleErrorsMixin, forms.ModelForm):
             "name": forms.TextInput(attrs={"autocomplete": "organization"}),
             "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "households_linked": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
             "farmer_linkage": forms.Textarea(attrs={"rows": 4}),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
@@ -100,6 +115,12 @@ class ApplicationForm(AccessibleErrorsMixin, forms.ModelForm):
             validate_document(upload)
         return upload
 
+    def clean_bank_licence(self):
+        upload = self.cleaned_data.get("bank_licence")
+        if upload and hasattr(upload, "content_type"):
+            validate_document(upload)
+        return upload
+
     def clean_food_licence(self):
         upload = self.cleaned_data.get("food_licence")
         if upload and hasattr(upload, "content_type"):
@@ -114,6 +135,14 @@ class ApplicationForm(AccessibleErrorsMixin, forms.ModelForm):
                 validate_credit_code_division(code, county)
             except forms.ValidationError as error:
                 self.add_error("credit_code", error)
+        needs_food_licence = cleaned.get("sells_processed_food") and "food_licence" not in self.errors
+        if needs_food_licence and not cleaned.get("food_licence"):  # a new upload or the stored file
+            self.add_error(
+                "food_licence",
+                forms.ValidationError(
+                    _("Upload the food production licence: it is required to sell processed food."), code="required"
+                ),
+            )
         return cleaned
 
     def new_upload(self, name: str):
@@ -137,6 +166,9 @@ class ResubmitForm(ApplicationForm):
         super().__init__(*args, **kwargs)
         self.fields["business_licence"].required = False
         self.fields["business_licence"].help_text = _("Upload only to replace the current file. PDF, JPEG or PNG.")
+        if self.instance.bank_licence:  # applications made before it was asked for have none
+            self.fields["bank_licence"].required = False
+            self.fields["bank_licence"].help_text = _("Upload only to replace the current file. PDF, JPEG or PNG.")
         self.fields["food_licence"].help_text = _("Upload only to add or replace it. PDF, JPEG or PNG.")
         if self.instance.status == ApplicationStatus.MORE_INFO:
             # The county has recommended it already: another county would need its own recommendation.

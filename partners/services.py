@@ -124,6 +124,7 @@ APPLICANT_FIELDS = (
     "households_linked",
     "farmer_linkage",
     "description",
+    "sells_processed_food",
 )
 
 
@@ -148,8 +149,28 @@ def validate_mainland_mobile(value) -> None:
     mainland_mobile(str(value or ""))
 
 
-def _check_applicant_values(*, values: dict, business_licence, food_licence, errors: dict[str, list]) -> None:
-    """Credit code (format, check character, Guangxi, the county's division), assisted county, mobile, documents."""
+def validate_households_linked(value) -> None:
+    """At least one farming household is linked (联农带农): the platform serves producers that bring farmers along."""
+    if value is None or value < 1:
+        raise ValidationError(
+            _("Link at least one farming household: the platform is for producers that bring farmers along."),
+            code="households_required",
+        )
+
+
+def _check_applicant_values(
+    *,
+    values: dict,
+    business_licence,
+    bank_licence,
+    food_licence,
+    errors: dict[str, list],
+    kept: CooperativeApplication | None = None,
+) -> None:
+    """Credit code (format, check character, Guangxi, the county's division), assisted county, mobile,
+    farmer linkage (at least one household and how), documents: the bank-account licence always, the food
+    production licence when processed food is sold. ``kept``: the application whose stored documents stay.
+    """
     county = values.get("county")
     code = values.get("credit_code", "")
     try:
@@ -169,7 +190,42 @@ def _check_applicant_values(*, values: dict, business_licence, food_licence, err
         validate_mainland_mobile(values.get("contact_phone"))
     except ValidationError as error:
         _add_error(errors, "contact_phone", error)
-    for field, upload in (("business_licence", business_licence), ("food_licence", food_licence)):
+    try:
+        validate_households_linked(values.get("households_linked"))
+    except ValidationError as error:
+        _add_error(errors, "households_linked", error)
+    if not (values.get("farmer_linkage") or "").strip():
+        _add_error(
+            errors,
+            "farmer_linkage",
+            ValidationError(
+                _("Say how you link farmers: guaranteed purchase, dividends, jobs, land rent, training…"),
+                code="required",
+            ),
+        )
+    if bank_licence is None and not (kept is not None and kept.bank_licence):
+        _add_error(
+            errors,
+            "bank_licence",
+            ValidationError(
+                _("Upload the bank account licence or the bank's proof of the account: sales are paid to it."),
+                code="required",
+            ),
+        )
+    if values.get("sells_processed_food") and food_licence is None and not (kept is not None and kept.food_licence):
+        _add_error(
+            errors,
+            "food_licence",
+            ValidationError(
+                _("Upload the food production licence: it is required to sell processed food."),
+                code="required",
+            ),
+        )
+    for field, upload in (
+        ("business_licence", business_licence),
+        ("bank_licence", bank_licence),
+        ("food_licence", food_licence),
+    ):
         if upload is None:
             continue
         try:
@@ -232,13 +288,18 @@ def application_submit(
     households_linked: int,
     farmer_linkage: str,
     description: str = "",
+    sells_processed_food: bool = False,
     business_licence: UploadedFile | None,
+    bank_licence: UploadedFile | None = None,
     food_licence: UploadedFile | None = None,
     language: str | None = None,
 ) -> CooperativeApplication:
     """Submit an application to sell on the platform (提交入驻申请).
 
-    Validates everything before anything is stored: a bad field leaves no row and no file.
+    Documents: the business licence and the bank-account licence (开户许可证, the account sales are
+    paid to) always, the food production licence when ``sells_processed_food``. At least one
+    household linked, with the statement of how. Validates everything before anything is stored:
+    a bad field leaves no row and no file.
     Side effects: the application and its documents, a "submit" event; after commit, a
     confirmation to the applicant and a notice to the county's officers.
     """
@@ -253,14 +314,21 @@ def application_submit(
         "households_linked": households_linked,
         "farmer_linkage": (farmer_linkage or "").strip(),
         "description": (description or "").strip(),
+        "sells_processed_food": bool(sells_processed_food),
     }
     errors: dict[str, list] = {}
     if business_licence is None:
         _add_error(errors, "business_licence", ValidationError(_("Upload the business licence."), code="required"))
-    _check_applicant_values(values=values, business_licence=business_licence, food_licence=food_licence, errors=errors)
+    _check_applicant_values(
+        values=values,
+        business_licence=business_licence,
+        bank_licence=bank_licence,
+        food_licence=food_licence,
+        errors=errors,
+    )
     application = CooperativeApplication(reference="SQ-pending", **values)
     try:
-        application.full_clean(exclude=["business_licence", "food_licence", "reference"])
+        application.full_clean(exclude=["business_licence", "bank_licence", "food_licence", "reference"])
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             if field not in errors:  # our own checks say it more precisely
@@ -276,6 +344,8 @@ def application_submit(
         application.reference = application_reference_generate()
         business_licence.name = _document_name(business_licence, "business-licence")
         application.business_licence = business_licence
+        bank_licence.name = _document_name(bank_licence, "bank-licence")
+        application.bank_licence = bank_licence
         if food_licence is not None:
             food_licence.name = _document_name(food_licence, "food-licence")
             application.food_licence = food_licence
@@ -284,7 +354,7 @@ def application_submit(
             application.save()
             _record_event(application=application, action=_Action.SUBMIT, language=language)
         except Exception:
-            _delete_files_on_failure(application.business_licence, application.food_licence)
+            _delete_files_on_failure(application.business_licence, application.bank_licence, application.food_licence)
             raise
     return application
 
@@ -377,6 +447,7 @@ def application_resubmit(
     application: CooperativeApplication,
     changes: dict,
     business_licence: UploadedFile | None = None,
+    bank_licence: UploadedFile | None = None,
     food_licence: UploadedFile | None = None,
     note: str = "",
     language: str | None = None,
@@ -384,7 +455,9 @@ def application_resubmit(
     """The applicant corrects a returned application or adds what was asked for (重新提交).
 
     ``changes`` holds new values of the applicant's fields (APPLICANT_FIELDS); documents are
-    replaced only when a new one is given. A returned application goes back to the county,
+    replaced only when a new one is given, and the same rules hold as at submission: a bank-account
+    licence (one must be given if the application has none yet), a food production licence when
+    processed food is sold, at least one household linked. A returned application goes back to the county,
     one with a request for information back to the platform (the county cannot be changed then:
     it has already recommended). Side effects: the corrected row, a "resubmit" event; replaced
     documents are deleted after commit; e-mails to the applicant and to the next reviewers.
@@ -416,12 +489,17 @@ def application_resubmit(
                 ),
             )
         _check_applicant_values(
-            values=values, business_licence=business_licence, food_licence=food_licence, errors=errors
+            values=values,
+            business_licence=business_licence,
+            bank_licence=bank_licence,
+            food_licence=food_licence,
+            errors=errors,
+            kept=locked,
         )
         for field, value in values.items():
             setattr(locked, field, value)
         try:
-            locked.full_clean(exclude=["business_licence", "food_licence"])
+            locked.full_clean(exclude=["business_licence", "bank_licence", "food_licence"])
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 if field not in errors:
@@ -435,6 +513,11 @@ def application_resubmit(
             replaced.append(locked.business_licence.name)
             business_licence.name = _document_name(business_licence, "business-licence")
             locked.business_licence = business_licence
+        if bank_licence is not None:
+            if locked.bank_licence:
+                replaced.append(locked.bank_licence.name)
+            bank_licence.name = _document_name(bank_licence, "bank-licence")
+            locked.bank_licence = bank_licence
         if food_licence is not None:
             if locked.food_licence:
                 replaced.append(locked.food_licence.name)
@@ -448,6 +531,7 @@ def application_resubmit(
         except Exception:
             _delete_files_on_failure(
                 locked.business_licence if business_licence is not None else None,
+                locked.bank_licence if bank_licence is not None else None,
                 locked.food_licence if food_licence is not None else None,
             )
             raise
@@ -488,13 +572,28 @@ def _cooperative_account(*, application: CooperativeApplication, partner: Partne
     return user
 
 
+def _check_documents_for_approval(application: CooperativeApplication) -> None:
+    """Applications made before the bank-account licence was asked for may lack it: ask for it first."""
+    if not application.bank_licence:
+        raise ValidationError(
+            _("The application has no bank account licence: ask the applicant for it before approving."),
+            code="bank_licence_missing",
+        )
+    if application.sells_processed_food and not application.food_licence:
+        raise ValidationError(
+            _("The applicant sells processed food without a food production licence: ask for it before approving."),
+            code="food_licence_missing",
+        )
+
+
 def application_approve(*, application: CooperativeApplication, reviewer) -> Partner:
     """The platform approves the applicant (审核通过): it becomes a cooperative selling on the platform.
 
     In one transaction: the Oscar partner (copied from the application), its link from the
     application, the staff account (contact e-mail, reused if it exists) in Partner.users with
     dashboard access, an "approve" event. After commit, an e-mail to the applicant with the way
-    to set a password. Approving an approved application returns its cooperative and does nothing.
+    to set a password. Approving an approved application returns its cooperative and does nothing. An
+    application without a bank-account licence (or without the food production licence it needs) is refused.
     """
     _require_staff(reviewer)
     with transaction.atomic():
@@ -503,6 +602,7 @@ def application_approve(*, application: CooperativeApplication, reviewer) -> Par
             application.status, application.partner = locked.status, locked.partner
             return locked.partner
         locked.status = _check_transition(locked, _Action.APPROVE)
+        _check_documents_for_approval(locked)
         partner = Partner(
             code=_unique_partner_code(locked.name),
             name=locked.name,

@@ -85,7 +85,9 @@ def apply(request: HttpRequest) -> HttpResponse:
                 households_linked=data["households_linked"],
                 farmer_linkage=data["farmer_linkage"],
                 description=data["description"],
+                sells_processed_food=data["sells_processed_food"],
                 business_licence=form.new_upload("business_licence"),
+                bank_licence=form.new_upload("bank_licence"),
                 food_licence=form.new_upload("food_licence"),
                 language=get_language(),
             )
@@ -169,6 +171,7 @@ def resubmit(request: HttpRequest, reference: str) -> HttpResponse:
                 application=application,
                 changes=changes,
                 business_licence=form.new_upload("business_licence"),
+                bank_licence=form.new_upload("bank_licence"),
                 food_licence=form.new_upload("food_licence"),
                 note=data.get("note", ""),
                 language=get_language(),
@@ -331,7 +334,11 @@ def review_action(request: HttpRequest, reference: str, action: str) -> HttpResp
     return redirect("cooperatives:review-detail", reference=application.reference)
 
 
-DOCUMENT_FIELDS = {"business-licence": "business_licence", "food-licence": "food_licence"}
+DOCUMENT_FIELDS = {
+    "business-licence": "business_licence",
+    "bank-licence": "bank_licence",
+    "food-licence": "food_licence",
+}
 SIGNATURES = (
     (b"%PDF-", "application/pdf", "pdf"),
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),

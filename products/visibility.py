@@ -125,6 +125,32 @@ def _current_price(product) -> Decimal | None:
     return record.price if record else None
 
 
+def _check_food_licence(product) -> None:
+    """A product of a category in ``FOOD_LICENCE_CATEGORIES`` (加工食品 …, or a subcategory of one) is
+    listed only for cooperatives whose approved application carries a food production licence (食品生产许可证)."""
+    from partners.models import ApplicationStatus, CooperativeApplication
+
+    needed = set(settings.FOOD_LICENCE_CATEGORIES)
+    categories = (product.parent or product).categories.all() if needed else ()
+    names = {ancestor.name for category in categories for ancestor in category.get_ancestors_and_self()}
+    matched = sorted(names & needed)
+    if not matched:
+        return
+    cooperative_ids = set(product.stockrecords.values_list("partner_id", flat=True))
+    licensed = CooperativeApplication.objects.filter(
+        partner_id__in=cooperative_ids, status=ApplicationStatus.APPROVED
+    ).exclude(food_licence="")
+    if not cooperative_ids or cooperative_ids - set(licensed.values_list("partner_id", flat=True)):
+        raise ValidationError(
+            _(
+                "Products of “%(category)s” need a food production licence: "
+                "the cooperative's approved application has none."
+            ),
+            code="food_licence_missing",
+            params={"category": matched[0]},
+        )
+
+
 @transaction.atomic
 def product_submit_for_review(*, product) -> None:
     """The cooperative asks for a draft or delisted product to be listed.
@@ -141,6 +167,7 @@ def product_submit_for_review(*, product) -> None:
             _("The product returns to the shop by itself once staff have verified its certificate."),
             code="certificate_unverified",
         )
+    _check_food_licence(product)
     _set_status(product, ListingStatus.REVIEW)
 
 

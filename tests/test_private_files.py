@@ -14,6 +14,7 @@ from partners.models import Certification, CooperativeApplication
     [
         CooperativeApplication._meta.get_field("business_licence"),
         CooperativeApplication._meta.get_field("food_licence"),
+        CooperativeApplication._meta.get_field("bank_licence"),
         Certification._meta.get_field("scan"),
     ],
 )

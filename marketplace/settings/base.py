@@ -449,8 +449,12 @@ OSCAR_SLUG_FUNCTION = "core.slugs.pinyin_slugify"
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_PRODUCTS_PER_PAGE = 24
 OSCAR_EAGER_ALERTS = False
-# A listed product whose price moves more than this (percent) goes back to review.
-PRODUCT_PRICE_REVIEW_PERCENT = env.int("PRODUCT_PRICE_REVIEW_PERCENT", default=20)
+# A listed product whose price moves more than this (percent) goes back to review. 0: every change
+# is re-reviewed (调价复审), as the onboarding rules say; a change equal to the threshold keeps it listed.
+PRODUCT_PRICE_REVIEW_PERCENT = env.int("PRODUCT_PRICE_REVIEW_PERCENT", default=0)
+# Products of these categories (or their subcategories), by name, are listed only for cooperatives whose
+# approved application has a food production licence (食品生产许可证).
+FOOD_LICENCE_CATEGORIES = ["加工食品"]
 # Orders: a delivered fulfilment the buyer has not accepted is accepted after this many days (验收期).
 FULFILMENT_AUTO_ACCEPT_DAYS = env.int("FULFILMENT_AUTO_ACCEPT_DAYS", default=7)
 OSCAR_INITIAL_ORDER_STATUS = "placed"

@@ -40,6 +40,7 @@ def test_cooperative_onboarding(page, journey):
     page.fill("#id_description", "巴马香猪，年出栏三千头。")
     documents = {
         "#id_business_licence": {"name": "licence.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()},
+        "#id_bank_licence": {"name": "bank.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("bank")},
         "#id_food_licence": {"name": "food.png", "mimeType": "image/png", "buffer": png_bytes()},
     }
     for selector, document in documents.items():
@@ -71,6 +72,7 @@ def test_cooperative_onboarding(page, journey):
     journey.check("officer-list")
     page.click(f"a[href='/cooperatives/review/{application.reference}/']")
     page.wait_for_url(f"**/cooperatives/review/{application.reference}/")
+    expect(page.locator("#document-bank-licence")).to_be_visible()  # the account the cooperative is paid to
     journey.check("officer-review")
     page.fill("#id_recommend-note", "生产经营正常，质量安全无问题。")
     with page.expect_navigation():
@@ -92,6 +94,7 @@ def test_cooperative_onboarding(page, journey):
     assert application.status == ApplicationStatus.APPROVED
     partner = Partner.objects.get()
     assert application.partner == partner
+    assert application.bank_licence and application.food_licence
     user = get_user_model().objects.get(email="wei@coop.example.cn")
     assert list(partner.users.all()) == [user]
     assert user.has_perm("partner.dashboard_access")

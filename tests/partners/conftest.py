@@ -53,7 +53,9 @@ def submit(county, **overrides):
         households_linked=int(data["households_linked"]),
         farmer_linkage=data["farmer_linkage"],
         description=data["description"],
+        sells_processed_food=bool(data.get("sells_processed_food")),
         business_licence=upload("licence.pdf", pdf_bytes(), "application/pdf"),
+        bank_licence=upload("bank.pdf", pdf_bytes("bank"), "application/pdf") if "bank_licence" in data else None,
         food_licence=upload("food.png", png_bytes(), "image/png") if "food_licence" in data else None,
     )
 

@@ -81,6 +81,7 @@ def application_data(county, /, **overrides) -> dict:
         "farmer_linkage": "保底收购脱贫户香猪，年底按交易量分红。",
         "description": "巴马香猪，年出栏三千头。",
         "business_licence": upload("营业执照.pdf", pdf_bytes(), "application/pdf"),
+        "bank_licence": upload("开户许可证.pdf", pdf_bytes("bank"), "application/pdf"),
         "food_licence": upload("food.png", png_bytes(), "image/png"),
     }
     data.update(overrides)

@@ -49,7 +49,8 @@ def test_valid_application_end_to_end(client, county, officer, staff, django_cap
     assert [event.action for event in application.events.all()] == [ApplicationEvent.Action.SUBMIT]
     assert application.business_licence.name.startswith("applications/") and application.food_licence
     assert "营业执照" not in application.business_licence.name  # the applicant's file name is not kept
-    assert len(stored_files()) == 2
+    assert application.bank_licence.name.startswith("applications/") and "开户" not in application.bank_licence.name
+    assert len(stored_files()) == 3
 
     # and the page shows the reference number with a link to its status
     html = response.content.decode()
@@ -100,9 +101,21 @@ def _field_error(response, field: str) -> str:
         ({"contact_phone": "0771-5551234"}, "contact_phone", "mainland China mobile number"),
         ({"contact_phone": "+852 9123 4567"}, "contact_phone", "mainland China mobile number"),
         ({"contact_email": "not-an-address"}, "contact_email", "valid email"),
-        ({"households_linked": "-3"}, "households_linked", "greater than or equal to 0"),
+        ({"households_linked": "-3"}, "households_linked", "Link at least one farming household"),
+        ({"households_linked": "0"}, "households_linked", "Link at least one farming household"),
         ({"farmer_linkage": ""}, "farmer_linkage", "This field is required"),
         ({"business_licence": None}, "business_licence", "This field is required"),
+        ({"bank_licence": None}, "bank_licence", "This field is required"),
+        (
+            {"sells_processed_food": "on", "food_licence": None},
+            "food_licence",
+            "it is required to sell processed food",
+        ),
+        (
+            {"bank_licence": upload("bank.png", SVG_WITH_SCRIPT, "image/png")},
+            "bank_licence",
+            "SVG and HTML files are not accepted",
+        ),
         (
             {"business_licence": upload("licence.png", SVG_WITH_SCRIPT, "image/png")},
             "business_licence",
@@ -129,8 +142,12 @@ def _field_error(response, field: str) -> str:
         "hong-kong-mobile",
         "email",
         "negative-households",
+        "no-households",
         "no-linkage",
         "no-business-licence",
+        "no-bank-licence",
+        "processed-food-without-food-licence",
+        "svg-bank-licence",
         "svg-renamed-png",
         "text-renamed-pdf",
         "svg",
@@ -253,6 +270,94 @@ def test_a_reference_in_use_is_never_given_again(application, monkeypatch):
 def test_an_empty_post_shows_the_required_fields(client, county):
     response = client.post(APPLY_EN, {})
     assert response.status_code == 400
-    for field in ("kind", "name", "credit_code", "county", "business_licence"):
+    for field in ("kind", "name", "credit_code", "county", "business_licence", "bank_licence"):
         assert "This field is required." in _field_error(response, field)
+    _assert_nothing_saved()
+
+
+def test_processed_food_with_its_licence_is_accepted_and_without_processed_food_none_is_needed(client, county):
+    response = client.post(APPLY_EN, application_data(county, sells_processed_food="on"))
+    assert response.status_code == 302
+    assert CooperativeApplication.objects.get().sells_processed_food is True
+    CooperativeApplication.objects.update(status=ApplicationStatus.REJECTED)
+
+    response = client.post(APPLY_EN, application_data(county, food_licence=None))
+    assert response.status_code == 302
+    latest = CooperativeApplication.objects.latest("pk")
+    assert latest.sells_processed_food is False and not latest.food_licence
+
+
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        (APPLY, "至少需带动一户农户"),
+        ("/zh-hant/cooperatives/apply/", "至少需帶動一戶農戶"),
+        (APPLY_EN, "Link at least one farming household"),
+    ],
+)
+def test_no_household_linked_is_refused_in_the_visitors_language(client, county, path, message):
+    response = client.post(path, application_data(county, households_linked="0"))
+    assert response.status_code == 400
+    assert message in _field_error(response, "households_linked")
+    _assert_nothing_saved()
+
+
+@pytest.mark.parametrize(
+    "path, bank, food",
+    [
+        (APPLY, "请上传开户许可证", "销售加工食品须上传食品生产许可证"),
+        ("/zh-hant/cooperatives/apply/", "請上傳開戶許可證", "銷售加工食品須上傳食品生產許可證"),
+    ],
+)
+def test_missing_licences_are_refused_in_the_visitors_language(client, county, path, bank, food):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from tests.partners.conftest import submit
+
+    response = client.post(path, application_data(county, sells_processed_food="on", food_licence=None))
+    assert food in _field_error(response, "food_licence")
+    language = "zh-hans" if path == APPLY else "zh-hant"
+    with translation.override(language), pytest.raises(ValidationError) as error:
+        submit(county, bank_licence=None)
+    assert bank in error.value.message_dict["bank_licence"][0]
+    _assert_nothing_saved()
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"households_linked": "0"}, "households_linked"),
+        ({"farmer_linkage": "  "}, "farmer_linkage"),
+        ({"bank_licence": None}, "bank_licence"),
+        ({"sells_processed_food": True, "food_licence": None}, "food_licence"),
+    ],
+    ids=["no-households", "blank-linkage", "no-bank-licence", "processed-food-without-food-licence"],
+)
+def test_the_service_itself_refuses_and_leaves_no_row_and_no_file(county, overrides, field):
+    """The rules live in the service: a caller that skips the form is refused the same way."""
+    from django.core.exceptions import ValidationError
+
+    from tests.partners.conftest import submit
+
+    with pytest.raises(ValidationError) as error:
+        submit(county, **overrides)
+    assert field in error.value.message_dict
+    _assert_nothing_saved()
+
+
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        (APPLY, "该代码登记于马山县（行政区划码 450124），不是巴马瑶族自治县（451227）"),
+        ("/zh-hant/cooperatives/apply/", "該代碼登記於马山县（行政區劃碼 450124），不是巴马瑶族自治县（451227）"),
+        (APPLY_EN, "registered in 马山县 (division 450124), not in 巴马瑶族自治县 (451227)"),
+    ],
+)
+def test_a_code_of_another_county_is_refused_naming_both_in_the_visitors_language(
+    client, county, other_county, path, message
+):
+    response = client.post(path, application_data(county, credit_code=credit_code(MASHAN_DIVISION)))
+    assert response.status_code == 400
+    assert message in _field_error(response, "credit_code")
     _assert_nothing_saved()

@@ -165,3 +165,28 @@ def test_emails_use_the_applicants_language(county, officer, django_capture_on_c
     applicant = next(m for m in mailoutbox if m.to == ["wei@coop.example.cn"])
     assert "/en/cooperatives/status/" in applicant.body
     assert "Reference number:" in applicant.body
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"bank_licence": ""}, "该申请未提供开户许可证"),
+        ({"food_licence": "", "sells_processed_food": True}, "但未提供食品生产许可证：批准前"),
+    ],
+    ids=["no-bank-licence", "processed-food-without-food-licence"],
+)
+def test_an_application_without_the_licences_it_needs_is_not_approved(client, recommended, staff, change, message):
+    """Applications made before the bank-account licence was asked for, or changed since, may lack one."""
+    from django.core.exceptions import ValidationError
+
+    CooperativeApplication.objects.filter(pk=recommended.pk).update(**change)
+    with pytest.raises(ValidationError):
+        services.application_approve(application=recommended, reviewer=staff)
+
+    client.force_login(staff)
+    response = client.post(f"/cooperatives/review/{recommended.reference}/approve/", follow=True)
+    assert message in response.content.decode()
+    recommended.refresh_from_db()
+    assert recommended.status == ApplicationStatus.RECOMMENDED and recommended.partner is None
+    assert not Partner.objects.exists()
+    assert not recommended.events.filter(action=ApplicationEvent.Action.APPROVE).exists()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from partners import services
-from partners.models import ApplicationEvent, ApplicationStatus
+from partners.models import ApplicationEvent, ApplicationStatus, CooperativeApplication
 from tests.partners.conftest import submit
 from tests.partners.helpers import MASHAN_DIVISION, SVG_WITH_SCRIPT, credit_code
 
@@ -20,13 +20,17 @@ def _detail(application):
     return f"{REVIEW}{application.reference}/"
 
 
+def _documents(application) -> list[str]:
+    return [f"{_detail(application)}documents/{name}/" for name in ("business-licence", "bank-licence", "food-licence")]
+
+
 def _act(client, application, action, note=""):
     return client.post(f"{_detail(application)}{action}/", {f"{action}-note": note})
 
 
 # --------------------------------------------------------------------------- who sees what
 def test_anonymous_visitors_are_sent_to_log_in(client, application):
-    for url in (REVIEW, _detail(application), f"{_detail(application)}documents/business-licence/"):
+    for url in (REVIEW, _detail(application), *_documents(application)):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     response = _act(client, application, "recommend")
@@ -37,7 +41,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, application):
 
 def test_ordinary_users_are_refused(client, application, ordinary_user):
     client.force_login(ordinary_user)
-    for url in (REVIEW, _detail(application), f"{_detail(application)}documents/business-licence/"):
+    for url in (REVIEW, _detail(application), *_documents(application)):
         assert client.get(url).status_code == 403
     assert _act(client, application, "recommend").status_code == 403
     application.refresh_from_db()
@@ -50,7 +54,8 @@ def test_officer_sees_only_own_counties(client, application, other_county, other
     html = client.get(REVIEW).content.decode()
     assert application.name in html and other.name not in html
     assert client.get(_detail(other)).status_code == 404
-    assert client.get(f"{_detail(other)}documents/business-licence/").status_code == 404
+    for url in _documents(other):
+        assert client.get(url).status_code == 404
     assert _act(client, other, "recommend").status_code == 404
     other.refresh_from_db()
     assert other.status == ApplicationStatus.SUBMITTED
@@ -224,4 +229,23 @@ def test_documents_are_not_linked_on_public_pages(client, application):
     client.post("/cooperatives/status/", {"reference": application.reference, "contact": "13800138000"})
     html = client.get(reverse("cooperatives:status-detail", kwargs={"reference": application.reference})).content
     assert b"/media/" not in html and application.business_licence.name.encode() not in html
-    assert b"documents/business-licence" not in html
+    assert b"documents/business-licence" not in html and b"documents/bank-licence" not in html
+    assert application.bank_licence.name.encode() not in html
+
+
+@pytest.mark.parametrize("reviewer", ["officer", "staff"])
+def test_reviewers_see_and_download_the_bank_licence(client, application, reviewer, request):
+    client.force_login(request.getfixturevalue(reviewer))
+    html = client.get(_detail(application)).content.decode()
+    assert 'id="document-bank-licence"' in html and f"{_detail(application)}documents/bank-licence/" in html
+    response = client.get(f"{_detail(application)}documents/bank-licence/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == Path(application.bank_licence.path).read_bytes()
+    assert response["Content-Disposition"].endswith(f'{application.reference}-bank-licence.pdf"')
+
+
+def test_an_application_from_before_the_bank_licence_was_asked_says_it_is_missing(client, application, staff):
+    CooperativeApplication.objects.filter(pk=application.pk).update(bank_licence="")
+    client.force_login(staff)
+    assert 'id="no-bank-licence"' in client.get(_detail(application)).content.decode()
+    assert client.get(f"{_detail(application)}documents/bank-licence/").status_code == 404

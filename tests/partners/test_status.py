@@ -83,7 +83,9 @@ def test_history_shows_notes_for_the_applicant_but_not_internal_ones(
 
 def _correct(client, application, **overrides):
     client.post(STATUS, {"reference": application.reference, "contact": "13800138000"})
-    data = application_data(application.county, **{"business_licence": None, "food_licence": None, **overrides})
+    data = application_data(
+        application.county, **{"business_licence": None, "bank_licence": None, "food_licence": None, **overrides}
+    )
     return client.post(reverse("cooperatives:resubmit", kwargs={"reference": application.reference}), data)
 
 
@@ -108,7 +110,7 @@ def test_returned_application_is_corrected_and_goes_back_to_the_county(
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.households_linked == 90
     assert application.business_licence.name != licence_before
-    assert len(stored_files()) == 2  # the replaced licence is gone
+    assert len(stored_files()) == 3  # the replaced licence is gone; the bank and food licences stay
     last = application.events.last()
     assert (last.action, last.note) == (ApplicationEvent.Action.RESUBMIT, "已重新上传清晰的营业执照。")
     assert sorted(m.to[0] for m in mailoutbox) == ["officer@bama.example.cn", "wei@coop.example.cn"]
@@ -153,3 +155,61 @@ def test_service_refuses_resubmit_in_the_wrong_status(application):
 
     with translation.override("en"), pytest.raises(ValidationError, match="cannot be changed now"):
         services.application_resubmit(application=application, changes={"households_linked": 3})
+
+
+def test_a_correction_keeps_the_rules_of_an_application(application, officer):
+    """At least one household, a bank-account licence (one must be added to an application that has
+    none), a food production licence when processed food is sold; nothing is kept from a refusal."""
+    from django.core.exceptions import ValidationError
+
+    from partners.models import CooperativeApplication
+
+    services.application_return(application=application, officer=officer, reason="请补充开户许可证。")
+    CooperativeApplication.objects.filter(pk=application.pk).update(bank_licence="", food_licence="")
+    files_before = stored_files()
+    with pytest.raises(ValidationError) as error:
+        services.application_resubmit(
+            application=application, changes={"households_linked": 0, "sells_processed_food": True}
+        )
+    assert set(error.value.message_dict) == {"households_linked", "bank_licence", "food_licence"}
+    with pytest.raises(ValidationError) as error:
+        services.application_resubmit(
+            application=application,
+            changes={"sells_processed_food": True},
+            bank_licence=upload("bank.pdf", pdf_bytes("bank"), "application/pdf"),
+        )
+    assert set(error.value.message_dict) == {"food_licence"}
+    assert stored_files() == files_before  # the refused bank licence was not kept
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.RETURNED and not application.bank_licence
+
+
+def test_a_bank_licence_is_added_or_replaced_by_a_correction(
+    client, application, officer, django_capture_on_commit_callbacks
+):
+    services.application_return(application=application, officer=officer, reason="开户许可证不清晰。")
+    before = application.bank_licence.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _correct(client, application, bank_licence=upload("bank.pdf", pdf_bytes("clear"), "application/pdf"))
+
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    assert application.bank_licence.name != before and application.bank_licence.read().endswith(b"clear")
+    assert len(stored_files()) == 3  # the replaced bank licence is gone
+
+
+def test_the_correction_form_asks_for_a_bank_licence_only_when_none_is_kept(client, application, officer):
+    from partners.models import CooperativeApplication
+
+    services.application_return(application=application, officer=officer, reason="请补充开户许可证。")
+    assert _correct(client, application).status_code == 302  # the stored one is kept
+
+    services.application_return(application=application, officer=officer, reason="请补充开户许可证。")
+    CooperativeApplication.objects.filter(pk=application.pk).update(bank_licence="")
+    response = _correct(client, application)
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.RETURNED

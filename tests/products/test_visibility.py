@@ -281,7 +281,8 @@ def test_a_change_in_a_savepoint_that_rolled_back_does_not_stop_the_others(shop,
     assert len(announced) == 1 and shop.certified.pk in announced[0]
 
 
-def test_changes_that_change_neither_visibility_nor_availability_are_not_announced(shop, commit, announced):
+def test_changes_that_change_neither_visibility_nor_availability_are_not_announced(shop, commit, announced, settings):
+    settings.PRODUCT_PRICE_REVIEW_PERCENT = 20  # by default every price change goes back to review
     with commit():
         _save_stock(shop.listed, num_in_stock=50)  # still in stock
         _save_stock(shop.listed, price=Decimal("60.00"))  # within the re-review threshold
