@@ -134,7 +134,7 @@ def test_submit_review_list_flow_and_price_rereview(client, two_cooperatives):
     assert product.reviewed_price == product.stockrecords.get().price
 
     record = product.stockrecords.get()
-    record.price = record.price * 2  # +100 %: beyond the 20 % threshold
+    record.price = record.price * 2  # +100 %: any change goes back to review
     record.save()
     product.refresh_from_db()
     assert product.listing_status == ListingStatus.REVIEW and not product.is_public
