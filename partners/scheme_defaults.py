@@ -7,6 +7,7 @@ authorities publish.
 """
 
 # code, name, Traditional, English, number pattern, example, validity years, holder gives end date, per batch, meaning
+# (农产品地理标志 is closed for new certificates by migration 0012: new ones are regional brands.)
 SCHEMES = [
     ("green_food", "绿色食品", "綠色食品", "Green Food", r"GF\d{12}", "GF451022250001", 3, False, False,
      "中国绿色食品发展中心认证的绿色食品标志，证书有效期三年。"),
@@ -33,6 +34,7 @@ def schemes_ensure(model=None) -> int:
     added = 0
     for position, row in enumerate(SCHEMES):
         code, name, hant, english, pattern, example, years, expiry, per_batch, description = row
+        closed = code == "gi"  # geographical indications are regional brands (the brands app)
         _scheme, created = model.objects.get_or_create(
             code=code,
             defaults={
@@ -46,6 +48,7 @@ def schemes_ensure(model=None) -> int:
                 "per_batch": per_batch,
                 "description": description,
                 "position": position,
+                "active": not closed,
             },
         )
         added += created

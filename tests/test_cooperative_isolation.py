@@ -1,5 +1,7 @@
 """A cooperative never sees or changes another cooperative's products, stock or certificates."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -108,11 +110,16 @@ def test_cooperative_adds_a_certificate_with_clear_errors(client, two_cooperativ
     assert "GF451022250001" in bad.content.decode()  # the error shows the expected shape
     good = client.post(
         url,
-        {"holder": two_cooperatives["second"].pk, "scheme": "gi", "number": "agi02001", "valid_from": "2026-01-01"},
+        {
+            "holder": two_cooperatives["second"].pk,
+            "scheme": "organic",
+            "number": "1052op2500123",
+            "valid_from": "2026-01-01",
+        },
     )
     assert good.status_code == 302
-    certificate = two_cooperatives["second"].certifications.get(number="AGI02001")
-    assert certificate.valid_until is None and not certificate.verified
+    certificate = two_cooperatives["second"].certifications.get(number="1052OP2500123")
+    assert certificate.valid_until == datetime.date(2026, 12, 31) and not certificate.verified
 
 
 def test_submit_review_list_flow_and_price_rereview(client, two_cooperatives):

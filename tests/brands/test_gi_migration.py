@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 
 from brands.models import AuthorisationStatus, BrandAuthorisation, ProductBrand, RegionalBrand
-from tests.factories import CertificationFactory, CooperativeFactory, CountyFactory, make_product
+from tests.factories import CertificationFactory, CooperativeFactory, CountyFactory, make_product, scheme
 
 pytestmark = pytest.mark.django_db
 
@@ -17,13 +17,13 @@ def test_each_gi_number_becomes_a_brand_with_its_holder_and_products(staff):
     county = CountyFactory(name="巴马瑶族自治县", slug="bama", prefecture="河池市")
     holder = CooperativeFactory(county=county, name="巴马瑶山香猪养殖专业合作社")
     gi = CertificationFactory(
-        scheme="gi", number="AGI02001", holder=holder, issuer="农业农村部", valid_until=None, verified_by=staff
+        scheme=scheme("gi"), number="AGI02001", holder=holder, issuer="农业农村部", valid_until=None, verified_by=staff
     )
     green = CertificationFactory(holder=holder)
     pork = make_product(cooperative=holder, title="巴马香猪 鲜五花肉", certifications=[gi, green], with_image=False)
     ribs = make_product(cooperative=holder, title="巴马香猪 冷冻排骨", certifications=[gi], with_image=False)
     other_holder = CooperativeFactory(county=CountyFactory(name="凌云县", slug="lingyun"))
-    unverified = CertificationFactory(scheme="gi", number="AGI02002", holder=other_holder, verified=False)
+    unverified = CertificationFactory(scheme=scheme("gi"), number="AGI02002", holder=other_holder, verified=False)
 
     migration.gi_certificates_to_brands(apps, None)
     migration.gi_certificates_to_brands(apps, None)  # a second run adds nothing

@@ -61,6 +61,18 @@ def test_a_compliance_certificate_is_no_badge_filter_or_listing_condition(client
     assert "承诺达标合格证" not in client.get(reverse("catalogue:schemes")).content.decode()
 
 
+def test_new_geographical_indications_are_regional_brands_not_certificates(client):
+    cooperative = CooperativeFactory()
+    client.force_login(cooperative_user(cooperative, "member@coop.example.cn"))
+    scheme("gi")
+    response = client.post(
+        reverse("cooperatives:certificate-add"),
+        {"holder": cooperative.pk, "scheme": "gi", "number": "AGI02001", "valid_from": "2026-11-01"},
+    )
+    assert response.status_code == 200 and "scheme" in response.context["form"].errors
+    assert not cooperative.certifications.exists()
+
+
 def test_a_cooperative_cannot_add_a_per_batch_certificate_as_a_product_certification(client):
     cooperative = CooperativeFactory()
     client.force_login(cooperative_user(cooperative, "member@coop.example.cn"))
