@@ -27,7 +27,7 @@ from core.http import client_ip_for_limits, within_limit
 from core.identifiers import reference_normalise
 from core.spreadsheets import csv_writer
 from labor import selectors, services
-from labor.forms import ApplicationFilterForm, ApplyForm, LookupForm, OutcomeForm
+from labor.forms import ApplicationFilterForm, ApplyForm, LookupForm, OutcomeForm, StatisticsFilterForm
 from labor.models import ApplicationStatus, JobApplication
 
 SESSION_KEY = "job_applications"  # ids of applications this browser has proven it may see
@@ -65,6 +65,9 @@ def _post_refused(request: HttpRequest, post) -> HttpResponse:
 def apply(request: HttpRequest, post_id: int) -> HttpResponse:
     """The application form of one open post (求职报名): no account needed, no script needed."""
     post = selectors.post_for_application(post_id=post_id)
+    if post is not None and post.live and not post.takes_applications:
+        # 公益岗位: allocated by the authorities; the township office answers, no form is offered.
+        return render(request, "labor/public_welfare.html", {"post": post}, status=403)
     if post is None or not selectors.post_accepts_applications(post):
         return _post_refused(request, post)
     if request.method == "GET":
@@ -94,6 +97,7 @@ def apply(request: HttpRequest, post_id: int) -> HttpResponse:
             mobile=data["mobile"],
             home_county=data["home_county"],
             poverty_alleviated=data["poverty_alleviated"],
+            low_income=data["low_income"],
             consented=data["consent"],
             language=get_language(),
         )
@@ -234,6 +238,7 @@ EXPORT_HEADERS = (
     gettext_lazy("Mobile number"),
     gettext_lazy("Home county"),
     gettext_lazy("Poverty-alleviated worker"),
+    gettext_lazy("Rural low-income household"),
     gettext_lazy("Outcome"),
 )
 
@@ -255,6 +260,7 @@ def _export_csv(applications) -> HttpResponse:
                 application.masked_mobile,
                 application.home_county.name if application.home_county_id else "",
                 _("Yes") if application.poverty_alleviated else _("No"),
+                _("Yes") if application.low_income else _("No"),
                 application.get_status_display(),
             ]
         )
@@ -335,7 +341,17 @@ def application_outcome(request: HttpRequest, reference: str) -> HttpResponse:
 @never_cache
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
-    """Applications, contacts, hires and retention by home county, campaign and target group (staff)."""
+    """Applications, contacts, hires and retention by home county, campaign and target group (staff),
+    for one year (this year unless another, or all years, is chosen)."""
     if not is_platform_staff(request.user):
         refuse(_("This page is for platform staff."))
-    return render(request, "labor/statistics.html", {"statistics": selectors.application_statistics()})
+    years = selectors.statistics_years()
+    form = StatisticsFilterForm(request.GET or None, years=years)
+    year = form.chosen_year()
+    if not (form.is_bound and form.is_valid()):  # a wrong year is not an error: this year is shown
+        form = StatisticsFilterForm(None, years=years, initial={"year": str(year)})
+    return render(
+        request,
+        "labor/statistics.html",
+        {"statistics": selectors.application_statistics(year=year), "filter_form": form},
+    )
