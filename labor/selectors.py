@@ -56,6 +56,17 @@ def labor_post_index() -> LaborPostIndexPage | None:
     return in_visitor_locale(LaborPostIndexPage.objects.live()).first()
 
 
+def labor_post_index_default_language() -> LaborPostIndexPage | None:
+    """The jobs index in the default language, under which employers and cooperatives add posts."""
+    from cms.i18n import locale_ids
+
+    _active, default = locale_ids()
+    pages = LaborPostIndexPage.objects.all()
+    if default is not None:
+        pages = pages.filter(locale_id=default)
+    return pages.order_by("path").first()
+
+
 # --------------------------------------------------------------------------- applicants
 def applications_for_applicant(*, reference: str, mobile: str) -> list[JobApplication]:
     """The applications of the person who holds ``reference`` and ``mobile`` (normalised).

@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import is_platform_staff, refuse
+from core.converters import parse_database_id
 from core.forms import add_service_errors
 from core.http import client_ip_for_limits, within_limit
 from core.identifiers import reference_normalise
@@ -355,3 +356,37 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "labor/statistics.html",
         {"statistics": selectors.application_statistics(year=year), "filter_form": form},
     )
+
+
+# --------------------------------------------------------------------------- cooperatives
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def cooperative_posting(request: HttpRequest) -> HttpResponse:
+    """A cooperative's people post seasonal work for their own cooperative (合作社季节性用工).
+
+    POST enables the cooperative's employer account for this user (``cms.services``) and opens the
+    admin's job post form, with its moderation and wording rules. Another cooperative's id is not
+    found and changes nothing.
+    """
+    from cms.services import cooperative_employer_enable
+    from partners.access import cooperatives_of
+
+    cooperatives = cooperatives_of(request.user).select_related("county").order_by("name")
+    if not cooperatives:
+        refuse(_("This page is for the people of an active cooperative."))
+    jobs = selectors.labor_post_index_default_language()
+    if request.method == "POST":
+        cooperative = cooperatives.filter(pk=parse_database_id(request.POST.get("cooperative"))).first()
+        if cooperative is None:
+            raise Http404
+        if jobs is None:
+            messages.error(request, _("The jobs pages are not set up yet. Please ask the platform staff."))
+            return redirect("labor:cooperative-posting")
+        try:
+            cooperative_employer_enable(cooperative=cooperative, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("labor:cooperative-posting")
+        return redirect("wagtailadmin_pages:add", "cms", "laborpostpage", jobs.pk)
+    return render(request, "labor/cooperative_posting.html", {"cooperatives": cooperatives})
