@@ -80,7 +80,7 @@ def applications_for_applicant(*, reference: str, mobile: str) -> list[JobApplic
     if not JobApplication.objects.filter(reference=reference, mobile=mobile, anonymised_at__isnull=True).exists():
         return []
     applications = list(
-        JobApplication.objects.select_related("post", "post__employer")
+        JobApplication.objects.select_related("post", "post__employer", "post__work_county")
         .filter(mobile=mobile, anonymised_at__isnull=True)
         .order_by("-created_at", "-pk")
     )
@@ -91,7 +91,7 @@ def applications_for_applicant(*, reference: str, mobile: str) -> list[JobApplic
 def applications_granted(*, ids) -> QuerySet[JobApplication]:
     """Applications this browser proved it may see (by ids kept in its session), not anonymised."""
     return (
-        JobApplication.objects.select_related("post", "post__employer")
+        JobApplication.objects.select_related("post", "post__employer", "post__work_county")
         .filter(pk__in=list(ids or []), anonymised_at__isnull=True)
         .order_by("-created_at", "-pk")
     )
@@ -117,7 +117,7 @@ def application_submitted(*, application_id) -> JobApplication | None:
     if not isinstance(application_id, int):
         return None
     return (
-        JobApplication.objects.select_related("post", "post__employer")
+        JobApplication.objects.select_related("post", "post__employer", "post__work_county")
         .filter(pk=application_id, anonymised_at__isnull=True)
         .first()
     )
