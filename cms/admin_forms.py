@@ -118,6 +118,6 @@ class LaborPostPageForm(PageForm):
                 if cooperative is not None:  # a cooperative's people post its seasonal work, in its county
                     from cms.models import LaborPostKind
 
-                    self.initial.setdefault("kind", LaborPostKind.COOPERATIVE_SEASONAL)
+                    self.initial["kind"] = LaborPostKind.COOPERATIVE_SEASONAL
                     if cooperative.county_id:
-                        self.initial.setdefault("work_county", cooperative.county_id)
+                        self.initial["work_county"] = cooperative.county_id
