@@ -164,3 +164,27 @@ def test_a_cooperative_without_a_contact_phone_is_told_to_add_one(client, tea):
     response = _start_posting(client, cooperative, member)
     assert response.status_code == 302 and response["Location"].endswith("/labor/cooperative/")
     assert not Employer.objects.filter(cooperative=cooperative).exists()
+
+
+def test_a_member_sees_the_applications_to_their_cooperatives_posts_while_a_member(tea, site_tree):
+    from labor import selectors as labor_selectors
+    from labor import services as labor_services
+    from tests.factories import add_page, labor_post
+
+    cooperative, member = tea
+    employer = services.cooperative_employer_enable(cooperative=cooperative, user=member)
+    post = add_page(
+        site_tree["job_index"],
+        labor_post(
+            employer=employer, slug="tea", kind=LaborPostKind.COOPERATIVE_SEASONAL, work_city="",
+            work_county=cooperative.county, work_town="泗城镇",
+        ),
+    )  # fmt: skip
+    application, _ = labor_services.application_submit(
+        post=post, name="罗小兰", mobile="13812341234", poverty_alleviated=True, consented=True
+    )
+    assert list(labor_selectors.applications_for_viewer(user=member)) == [application]
+    assert labor_selectors.may_handle_application(user=member, application=application)
+    cooperative.users.remove(member)
+    assert not labor_selectors.applications_for_viewer(user=member).exists()
+    assert not labor_selectors.may_handle_application(user=member, application=application)
