@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import override
 
 from cms import selectors
 from cms.models import Employer, LaborPostKind, LaborPostPage
@@ -72,10 +73,13 @@ def outbound(site, slug, **values):
 
 
 def _refused(site, page) -> dict:
-    with pytest.raises(ValidationError) as caught:
-        add_page(site["job_index"], page)
+    """The errors (in English) of saving ``page``, which must not be saved."""
+    with override("en"):
+        with pytest.raises(ValidationError) as caught:
+            add_page(site["job_index"], page)
+        errors = caught.value.message_dict
     assert not LaborPostPage.objects.filter(slug=page.slug).exists()
-    return caught.value.message_dict
+    return errors
 
 
 def test_an_outbound_post_needs_a_guangdong_city_and_no_county(site, counties):
@@ -93,7 +97,7 @@ def test_a_local_post_needs_a_county_and_a_township_and_no_guangdong_city(site, 
     errors = _refused(site, page)
     assert errors["work_city"] == ["A job near home in Guangxi has no Guangdong city: leave it empty."]
     assert errors["work_county"] == ["Choose the Guangxi county where the job is."]
-    assert errors["work_town"] == ["Enter the township (乡镇) where the job is."]
+    assert errors["work_town"] == ["Enter the township where the job is."]
     page = labor_post(
         employer=local_employer, slug="no-town", kind="work_relief", work_city="", work_county=counties["bama"],
         work_town="  ",
