@@ -111,6 +111,13 @@ class LaborPostPageForm(PageForm):
         field.widget = forms.Select()
         field.widget.choices = field.choices
         if not self.instance.employer_id and not self.is_bound:
-            own = list(field.queryset.values_list("pk", flat=True)[:2])
+            own = list(field.queryset.select_related("cooperative")[:2])
             if len(own) == 1:
-                self.initial["employer"] = own[0]
+                self.initial["employer"] = own[0].pk
+                cooperative = own[0].cooperative
+                if cooperative is not None:  # a cooperative's people post its seasonal work, in its county
+                    from cms.models import LaborPostKind
+
+                    self.initial["kind"] = LaborPostKind.COOPERATIVE_SEASONAL
+                    if cooperative.county_id:
+                        self.initial["work_county"] = cooperative.county_id

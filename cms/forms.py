@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cms.models import GUANGDONG_CITIES, Sector
+from cms.models import GUANGDONG_CITIES, LaborPostKind, Sector
 
 #: Monthly pay steps offered in the jobs filter (CNY); any other whole amount in the URL works too.
 PAY_STEPS = (3000, 4000, 5000, 6000, 8000, 10000)
@@ -18,20 +18,43 @@ class LaborPostFilterForm(forms.Form):
     touch targets on a phone.
     """
 
-    city = forms.ChoiceField(label=_("City in Guangdong"), required=False)
+    home_county = forms.TypedChoiceField(
+        label=_("Near my home county"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Jobs in your county come first, then those in your prefecture."),
+    )
+    city = forms.ChoiceField(label=_("Place of work"), required=False)
+    kind = forms.ChoiceField(label=_("Kind of job"), required=False)
+    key_counties = forms.BooleanField(label=_("Only jobs in key-assistance counties"), required=False)
     sector = forms.ChoiceField(label=_("Sector"), required=False)
     pay = forms.IntegerField(label=_("Monthly pay can reach"), required=False, min_value=1, max_value=MAX_PAY)
     lodging = forms.ChoiceField(label=_("Board and lodging"), required=False)
     target = forms.ChoiceField(label=_("Open to"), required=False)
     campaign = forms.TypedChoiceField(label=_("Campaign"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, data=None, *, campaigns: list[tuple[int, str]], **kwargs):
+    def __init__(self, data=None, *, campaigns: list[tuple[int, str]], counties=(), **kwargs):
         if data is not None and data.get("lodging") == "1":
             # The value of the earlier "lodging provided" checkbox, kept for links already shared.
             data = data.copy()
             data["lodging"] = "lodging"
         super().__init__(data, **kwargs)
-        self.fields["city"].choices = [("", _("All cities"))] + [(city, city) for city in GUANGDONG_CITIES]
+        from cms.selectors import ALL_GUANGDONG, ALL_GUANGXI
+        from partners.selectors import counties_grouped_by_prefecture
+
+        self._counties = {county.pk: county for county in counties}
+        grouped = counties_grouped_by_prefecture(counties)
+        self.fields["home_county"].choices = [("", _("Not chosen")), *grouped]
+        self.fields["city"].choices = [
+            ("", _("Guangdong and Guangxi")),
+            (_("Guangdong"), [(ALL_GUANGDONG, _("All of Guangdong")), *[(city, city) for city in GUANGDONG_CITIES]]),
+            (
+                _("Guangxi, near home"),
+                [(ALL_GUANGXI, _("All of Guangxi")), *[(prefecture, prefecture) for prefecture, _c in grouped]],
+            ),
+        ]
+        self.fields["kind"].choices = [("", _("All kinds")), *LaborPostKind.choices]
         self.fields["sector"].choices = [("", _("All sectors")), *Sector.choices]
         self.fields["pay"].widget = forms.Select(
             choices=[("", _("Any pay"))]
@@ -48,8 +71,8 @@ class LaborPostFilterForm(forms.Form):
             ("low_income", _("Rural low-income people")),
         ]
         self.fields["campaign"].choices = [("", _("All campaigns")), *campaigns]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-control"
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-check-input" if name == "key_counties" else "form-control"
 
     @staticmethod
     def _pay_steps(data) -> list[int]:
@@ -66,6 +89,9 @@ class LaborPostFilterForm(forms.Form):
         data = self.cleaned_data
         return {
             "city": data.get("city") or "",
+            "home_county": self._counties.get(data.get("home_county")),
+            "kind": data.get("kind") or "",
+            "key_counties": bool(data.get("key_counties")),
             "sector": data.get("sector") or "",
             "min_monthly_pay": data.get("pay"),
             "lodging": data.get("lodging") or "",

@@ -239,6 +239,7 @@ class CountyPage(Page):
             products=county_products(county=county, limit=12),
             projects=selectors.live_projects().filter(counties=county)[:6],
             labor_posts=selectors.open_labor_posts().filter(home_counties=county)[:6],
+            local_labor_posts=selectors.open_local_labor_posts_of_county(county=county),
         )
         return context
 
@@ -397,7 +398,8 @@ class ProjectUpdate(Orderable):
 
 
 class Employer(index.Indexed, models.Model):
-    """A Guangdong employer posting jobs (用人单位); a snippet, registered in ``cms.wagtail_hooks``."""
+    """An employer posting jobs (用人单位): a Guangdong firm, or a Guangxi workshop, project office,
+    enterprise or cooperative; a snippet, registered in ``cms.wagtail_hooks``."""
 
     name = models.CharField(_("name"), max_length=128)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
@@ -413,6 +415,18 @@ class Employer(index.Indexed, models.Model):
         related_name="employers",
         help_text=_("People of this employer who post jobs and see the applications to them."),
     )
+    cooperative = models.OneToOneField(
+        "partner.Partner",
+        verbose_name=_("cooperative"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="employer",
+        help_text=_(
+            "Set when this employer is a cooperative posting seasonal work: its people post for it "
+            "while they work for the cooperative."
+        ),
+    )
 
     panels = [
         FieldPanel("name"),
@@ -421,6 +435,7 @@ class Employer(index.Indexed, models.Model):
         FieldRowPanel([FieldPanel("contact_name"), FieldPanel("contact_phone")]),
         FieldPanel("description"),
         FieldPanel("users"),
+        FieldPanel("cooperative"),
     ]
     # The id filters the chooser of an employer's account to its own (cms.selectors.employers_for_user).
     search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.FilterField("id")]
@@ -499,11 +514,32 @@ GUANGDONG_CITIES = [
 ]  # fmt: skip
 
 
+class LaborPostKind(models.TextChoices):
+    """Where and how a post employs people: outbound to Guangdong, or near home in Guangxi (就地就近就业)."""
+
+    OUTBOUND = "outbound", _("Work in Guangdong")
+    WORKSHOP = "workshop", _("Assistance workshop")  # 帮扶车间
+    WORK_RELIEF = "work_relief", _("Work-for-relief project")  # 以工代赈
+    COOPERATIVE_SEASONAL = "cooperative_seasonal", _("Seasonal work at a cooperative")
+    LOCAL_ENTERPRISE = "local_enterprise", _("Local enterprise")  # 龙头企业, 安置区就业
+    PUBLIC_WELFARE = "public_welfare", _("Public-welfare post")  # 公益岗位: allocated, no applications
+
+
+#: Kinds whose place is a Guangxi county and town.
+LOCAL_KINDS = frozenset(LaborPostKind.values) - {LaborPostKind.OUTBOUND}
+
+#: A county counts as a key-assistance county (重点帮扶县) as ``partner.County.is_key_assistance`` says,
+#: written as a condition on a post's work county for the jobs filter.
+KEY_ASSISTANCE_COUNTY = models.Q(work_county__assistance_level="national") | models.Q(
+    work_county__regional_key_assistance=True
+)
+
+
 class LaborPostIndexPage(SingleChildTypeRoutingMixin, Page):
-    """Jobs in Guangdong for rural workers (劳务协作岗位), with filters."""
+    """Jobs for rural workers (劳务协作岗位): in Guangdong and near home in Guangxi, with filters."""
 
     child_page_model = "cms.LaborPostPage"
-    child_select_related = ("employer", "campaign")
+    child_select_related = ("employer", "campaign", "work_county")
 
     intro = models.TextField(_("introduction"), blank=True)
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -521,7 +557,9 @@ class LaborPostIndexPage(SingleChildTypeRoutingMixin, Page):
         from cms.forms import LaborPostFilterForm
 
         context = super().get_context(request, *args, **kwargs)
-        form = LaborPostFilterForm(request.GET, campaigns=selectors.campaign_choices())
+        form = LaborPostFilterForm(
+            request.GET, campaigns=selectors.campaign_choices(), counties=selectors.labor_filter_counties()
+        )
         filters = form.filters()
         posts = selectors.open_labor_posts_matching(index=self, **filters)
         context.update(posts=paginate(request, posts, per_page=20), filter_form=form, filters=filters)
@@ -532,12 +570,33 @@ class LaborPostPage(Page):
     """One job post (招聘岗位) with every field the recruitment rules require."""
 
     employer = models.ForeignKey(Employer, verbose_name=_("employer"), on_delete=models.PROTECT, related_name="posts")
+    kind = models.CharField(
+        _("kind of job"), max_length=24, choices=LaborPostKind.choices, default=LaborPostKind.OUTBOUND, db_index=True
+    )
     job_title = models.CharField(_("job title"), max_length=64)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     openings = models.PositiveIntegerField(_("number of openings"))
     requirements = models.TextField(_("requirements"))
     job_content = models.TextField(_("job content"))
-    work_city = models.CharField(_("work city"), max_length=16, choices=[(c, c) for c in GUANGDONG_CITIES])
+    work_city = models.CharField(
+        _("work city in Guangdong"),
+        max_length=16,
+        choices=[(c, c) for c in GUANGDONG_CITIES],
+        blank=True,
+        help_text=_("For work in Guangdong only."),
+    )
+    work_county = models.ForeignKey(
+        "partner.County",
+        verbose_name=_("work county in Guangxi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="local_labor_posts",
+        help_text=_("For jobs near home in Guangxi only."),
+    )
+    work_town = models.CharField(
+        _("township"), max_length=32, blank=True, help_text=_("The township (乡镇) of a job in Guangxi.")
+    )
     work_location = models.CharField(_("work location"), max_length=255)
     pay_min = models.DecimalField(_("minimum pay"), max_digits=9, decimal_places=2)
     pay_max = models.DecimalField(_("maximum pay"), max_digits=9, decimal_places=2)
@@ -559,6 +618,13 @@ class LaborPostPage(Page):
         on_delete=models.SET_NULL,
         related_name="posts",
     )
+    township_contact_name = models.CharField(
+        _("township office contact"),
+        max_length=64,
+        blank=True,
+        help_text=_("Public-welfare posts: who at the township (乡镇) office answers questions."),
+    )
+    township_contact_phone = PhoneNumberField(_("township office phone"), region="CN", blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(
         _("valid until"),
@@ -567,10 +633,22 @@ class LaborPostPage(Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("employer"),
+        FieldPanel("kind"),
         FieldRowPanel([FieldPanel("job_title"), FieldPanel("sector"), FieldPanel("openings")]),
         FieldPanel("requirements"),
         FieldPanel("job_content"),
-        FieldRowPanel([FieldPanel("work_city"), FieldPanel("work_location")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("work_city"),
+                FieldRowPanel([FieldPanel("work_county"), FieldPanel("work_town")]),
+                FieldPanel("work_location"),
+            ],
+            heading=_("Place of work"),
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("township_contact_name"), FieldPanel("township_contact_phone")])],
+            heading=_("Public-welfare posts: township contact"),
+        ),
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("pay_min"), FieldPanel("pay_max"), FieldPanel("pay_unit")])],
             heading=_("Basic pay"),
@@ -610,10 +688,31 @@ class LaborPostPage(Page):
 
     class Meta:
         verbose_name = _("labor post")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind=LaborPostKind.OUTBOUND, work_county__isnull=True, work_town="")
+                    & ~models.Q(work_city="")
+                )
+                | (
+                    ~models.Q(kind=LaborPostKind.OUTBOUND)
+                    & models.Q(work_county__isnull=False, work_city="")
+                    & ~models.Q(work_town="")
+                ),
+                name="labor_post_place_follows_kind",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind=LaborPostKind.PUBLIC_WELFARE)
+                | (~models.Q(township_contact_name="") & ~models.Q(township_contact_phone="")),
+                name="labor_post_public_welfare_has_township_contact",
+            ),
+        ]
 
     def clean(self):
         super().clean()
         errors = {}
+        for field, messages in self.place_errors().items():
+            errors.setdefault(field, []).extend(messages)
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = [_("'Valid until' cannot be before 'valid from'.")]
         if self.pay_min is not None and self.pay_max is not None and self.pay_max < self.pay_min:
@@ -627,6 +726,78 @@ class LaborPostPage(Page):
         if self.valid_until:
             # Wagtail's publish_scheduled (Celery beat, cms.tasks) unpublishes the post at this time.
             self.expire_at = self.closes_at
+
+    def place_errors(self) -> dict[str, list[str]]:
+        """The place must follow the kind: a Guangdong city for work in Guangdong; a Guangxi county and
+        township for a job near home; the township office's contact for a public-welfare post; a
+        cooperative's own employer account, in its county, for seasonal work at a cooperative."""
+        errors: dict[str, list[str]] = {}
+
+        def add(field: str, message) -> None:
+            errors.setdefault(field, []).append(message)
+
+        self.work_town = " ".join((self.work_town or "").split())
+        if self.kind == LaborPostKind.OUTBOUND:
+            if not self.work_city:
+                add("work_city", _("Choose the city in Guangdong where the job is."))
+            elif self.work_city not in GUANGDONG_CITIES:
+                add("work_city", _("Choose one of Guangdong's cities."))
+            if self.work_county_id:
+                add("work_county", _("A job in Guangdong has no Guangxi county: leave it empty."))
+            if self.work_town:
+                add("work_town", _("A job in Guangdong has no Guangxi township: leave it empty."))
+            return errors
+        if self.work_city:
+            add("work_city", _("A job near home in Guangxi has no Guangdong city: leave it empty."))
+        if not self.work_county_id:
+            add("work_county", _("Choose the Guangxi county where the job is."))
+        if not self.work_town:
+            add("work_town", _("Enter the township (乡镇) where the job is."))
+        if self.kind == LaborPostKind.PUBLIC_WELFARE:
+            if not (self.township_contact_name or "").strip():
+                add("township_contact_name", _("Public-welfare posts name the township office's contact."))
+            if not self.township_contact_phone:
+                add("township_contact_phone", _("Public-welfare posts give the township office's phone number."))
+        if self.kind == LaborPostKind.COOPERATIVE_SEASONAL and self.employer_id:
+            cooperative = self.employer.cooperative
+            if cooperative is None:
+                add("employer", _("Seasonal work at a cooperative is posted by the cooperative's own account."))
+            elif not cooperative.is_active:
+                add("employer", _("This cooperative is suspended and cannot post jobs."))
+            elif self.work_county_id and cooperative.county_id and self.work_county_id != cooperative.county_id:
+                add(
+                    "work_county",
+                    _("Seasonal work at %(cooperative)s is in its county, %(county)s.")
+                    % {"cooperative": cooperative.name, "county": cooperative.county.name},
+                )
+        return errors
+
+    @property
+    def is_local(self) -> bool:
+        """A job near home in Guangxi (就地就近就业), not in Guangdong."""
+        return self.kind != LaborPostKind.OUTBOUND
+
+    @property
+    def takes_applications(self) -> bool:
+        """Public-welfare posts (公益岗位) are allocated by the authorities: information only, no applications."""
+        return self.kind != LaborPostKind.PUBLIC_WELFARE
+
+    @property
+    def in_key_assistance_county(self) -> bool:
+        """A job near home in a key-assistance county (重点帮扶县)."""
+        return bool(self.work_county_id and self.work_county.is_key_assistance)
+
+    @property
+    def place_parts(self) -> list[str]:
+        """The place the Chinese way, largest first: 广西 百色市 田阳区 那坡镇 / 广东 深圳市."""
+        if self.is_local and self.work_county_id:
+            county = self.work_county
+            return [str(_("Guangxi")), county.prefecture, county.name, self.work_town]
+        return [str(_("Guangdong")), self.work_city]
+
+    @property
+    def place(self) -> str:
+        return " ".join(part for part in self.place_parts if part)
 
     def permissions_for_user(self, user):
         from cms.permissions import EmployerPostPermissionTester
@@ -696,19 +867,12 @@ class LaborPostPage(Page):
             "description": f"{self.job_content}\n\n{self.requirements}",
             "datePosted": self.valid_from.isoformat(),
             "validThrough": f"{self.valid_until.isoformat()}T23:59:59+08:00",
-            "employmentType": "FULL_TIME",
+            "employmentType": "TEMPORARY"
+            if self.kind in (LaborPostKind.COOPERATIVE_SEASONAL, LaborPostKind.WORK_RELIEF)
+            else "FULL_TIME",
             "totalJobOpenings": self.openings,
             "hiringOrganization": {"@type": "Organization", "name": self.employer.name},
-            "jobLocation": {
-                "@type": "Place",
-                "address": {
-                    "@type": "PostalAddress",
-                    "addressRegion": "广东省",
-                    "addressLocality": self.work_city,
-                    "streetAddress": self.work_location,
-                    "addressCountry": "CN",
-                },
-            },
+            "jobLocation": {"@type": "Place", "address": self.postal_address()},
             "baseSalary": {
                 "@type": "MonetaryAmount",
                 "currency": "CNY",
@@ -719,6 +883,25 @@ class LaborPostPage(Page):
                     "unitText": unit,
                 },
             },
+        }
+
+    def postal_address(self) -> dict:
+        """schema.org ``PostalAddress`` of the place: 广东省 + city, or 广西壮族自治区 + prefecture + county + town."""
+        if self.is_local and self.work_county_id:
+            county = self.work_county
+            return {
+                "@type": "PostalAddress",
+                "addressRegion": "广西壮族自治区",
+                "addressLocality": county.prefecture,
+                "streetAddress": f"{county.name}{self.work_town}{self.work_location}",
+                "addressCountry": "CN",
+            }
+        return {
+            "@type": "PostalAddress",
+            "addressRegion": "广东省",
+            "addressLocality": self.work_city,
+            "streetAddress": self.work_location,
+            "addressCountry": "CN",
         }
 
     def get_context(self, request, *args, **kwargs):

@@ -80,7 +80,9 @@ class EmployerPostPermissionTester(PagePermissionTester):
         if "add" not in self.permissions or not self.page.employer_id:
             return False
         if not hasattr(self, "_is_colleague"):
-            self._is_colleague = self.page.employer.users.filter(pk=self.user.pk).exists()
+            from cms.selectors import employers_of
+
+            self._is_colleague = employers_of(self.user).filter(pk=self.page.employer_id).exists()
         return self._is_colleague
 
     def can_edit(self):

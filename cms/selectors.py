@@ -9,12 +9,14 @@ from django.utils import timezone
 
 from cms.i18n import children_in_visitor_locale, in_visitor_locale
 from cms.models import (
+    KEY_ASSISTANCE_COUNTY,
     BoardLodging,
     CampaignPage,
     CountyPage,
     Employer,
     ForbiddenTerm,
     LaborPostIndexPage,
+    LaborPostKind,
     LaborPostPage,
     NewsPage,
     PayUnit,
@@ -22,7 +24,14 @@ from cms.models import (
     ProjectPage,
 )
 from core.access import is_platform_staff
-from partners.models import AssistanceLevel
+from partners.models import AssistanceLevel, County
+
+#: Place filter values beside a Guangdong city or a Guangxi prefecture: the whole province or region.
+ALL_GUANGDONG = "guangdong"
+ALL_GUANGXI = "guangxi"
+
+#: Nearness to the job seeker's home county, as the jobs list groups it (本县 / 本市 / 其他).
+SAME_COUNTY, SAME_PREFECTURE, ELSEWHERE = 0, 1, 2
 
 #: Pay conversion to a month (劳社部发〔2008〕3号): 21.75 paid days, 8 hours a day.
 PAID_DAYS_PER_MONTH = Decimal("21.75")
@@ -123,16 +132,31 @@ def open_labor_posts():
     posts = (
         LaborPostPage.objects.live()
         .filter(valid_from__lte=today, valid_until__gte=today)
-        .select_related("employer")
+        .select_related("employer", "work_county")
         .order_by("-valid_from", "-pk")
     )
     return in_visitor_locale(posts)
+
+
+def open_local_labor_posts_of_county(*, county: County, limit: int = 6) -> list[LaborPostPage]:
+    """Open, published jobs near home (就地就近就业) whose place is ``county``, for its county page."""
+    return list(open_labor_posts().filter(work_county=county).exclude(kind=LaborPostKind.OUTBOUND)[:limit])
+
+
+def labor_filter_counties() -> list[County]:
+    """Assisted counties, by prefecture then name, for the "near my home county" filter (one query)."""
+    from partners.selectors import assisted_counties
+
+    return list(assisted_counties())
 
 
 def open_labor_posts_matching(
     *,
     index: LaborPostIndexPage,
     city: str = "",
+    home_county: County | None = None,
+    kind: str = "",
+    key_counties: bool = False,
     sector: str = "",
     min_monthly_pay: int | None = None,
     lodging: str = "",
@@ -145,10 +169,33 @@ def open_labor_posts_matching(
     pay count 21.75 days or 174 hours a month; piece-rate posts have no monthly figure and are
     left out. ``lodging`` is "lodging" (lodging provided) or "both" (board and lodging);
     ``target`` is "poverty_alleviated" (脱贫劳动力) or "low_income" (农村低收入人口).
+
+    ``city`` is a Guangdong city, a Guangxi prefecture, or all of Guangdong (``ALL_GUANGDONG``) or
+    of Guangxi (``ALL_GUANGXI``: every job near home). ``home_county`` does not leave anything out:
+    it sorts the jobs in the job seeker's own county first, then those in its prefecture, then the
+    rest, and marks each post's group in ``nearness`` (``SAME_COUNTY``, ``SAME_PREFECTURE``,
+    ``ELSEWHERE``); a seeker whose county has few jobs still sees the others, below.
+    ``key_counties`` keeps jobs near home in key-assistance counties (重点帮扶县).
     """
     posts = children_in_visitor_locale(index, open_labor_posts())
-    if city:
-        posts = posts.filter(work_city=city)
+    if city == ALL_GUANGDONG:
+        posts = posts.filter(kind=LaborPostKind.OUTBOUND)
+    elif city == ALL_GUANGXI:
+        posts = posts.exclude(kind=LaborPostKind.OUTBOUND)
+    elif city:
+        posts = posts.filter(Q(work_city=city) | Q(work_county__prefecture=city))
+    if kind:
+        posts = posts.filter(kind=kind)
+    if key_counties:
+        posts = posts.exclude(kind=LaborPostKind.OUTBOUND).filter(KEY_ASSISTANCE_COUNTY)
+    if home_county is not None:
+        nearness = Case(
+            When(work_county_id=home_county.pk, then=SAME_COUNTY),
+            When(work_county__prefecture=home_county.prefecture, then=SAME_PREFECTURE),
+            default=ELSEWHERE,
+            output_field=IntegerField(),
+        )
+        posts = posts.annotate(nearness=nearness).order_by("nearness", "-valid_from", "-pk")
     if sector:
         posts = posts.filter(sector=sector)
     if min_monthly_pay:
@@ -182,9 +229,13 @@ def of_campaign(posts: QuerySet[LaborPostPage], campaign: int) -> QuerySet[Labor
 
 
 def similar_open_labor_posts(*, post: LaborPostPage, limit: int = 5) -> list[LaborPostPage]:
-    """Open posts beside ``post`` in the same sector or city, both first (相似岗位), in one query."""
+    """Open posts beside ``post`` in the same sector or place (city, or county near home), both first
+    (相似岗位), in one query."""
+    same_place = Q(work_county_id=post.work_county_id) if post.work_county_id else Q(work_city=post.work_city)
+    if not (post.work_county_id or post.work_city):
+        same_place = Q(pk__in=[])
     rank = Case(
-        When(sector=post.sector, work_city=post.work_city, then=0),
+        When(same_place & Q(sector=post.sector), then=0),
         When(sector=post.sector, then=1),
         default=2,
         output_field=IntegerField(),
@@ -192,7 +243,7 @@ def similar_open_labor_posts(*, post: LaborPostPage, limit: int = 5) -> list[Lab
     posts = (
         children_in_visitor_locale(post.get_parent(), open_labor_posts())
         .exclude(translation_key=post.translation_key)
-        .filter(Q(sector=post.sector) | Q(work_city=post.work_city))
+        .filter(Q(sector=post.sector) | same_place)
         .annotate(similarity=rank)
         .order_by("similarity", "-valid_from", "-pk")
     )
@@ -210,14 +261,30 @@ def may_post_for_any_employer(user) -> bool:
     return user.is_superuser or is_platform_staff(user) or user.has_perm("cms.change_employer")
 
 
+def employers_of(user) -> QuerySet[Employer]:
+    """The employers ``user`` works for (``Employer.users``), whatever else they may do.
+
+    A cooperative's employer (seasonal work, 合作社季节性用工) is its people's only while they work
+    for the cooperative and it is active (``partners.access.cooperatives_of``): someone who left the
+    cooperative, or the people of a suspended one, no longer post or see applications for it.
+    Ids from a subquery, not a join: the admin's employer chooser searches this queryset, and
+    Wagtail's search filters only on indexed fields (the id is one, the staff accounts are not).
+    """
+    from partners.access import cooperatives_of
+
+    if not (user.is_authenticated and user.is_active):
+        return Employer.objects.none()
+    own = Employer.objects.filter(users=user).filter(
+        Q(cooperative__isnull=True) | Q(cooperative__in=cooperatives_of(user).values("pk"))
+    )
+    return Employer.objects.filter(pk__in=own.values("pk"))
+
+
 def employers_for_user(user) -> QuerySet[Employer]:
     """Employers (用人单位) ``user`` may post jobs for and choose in the admin."""
     if may_post_for_any_employer(user):
         return Employer.objects.all()
-    # Ids from a subquery, not a join: the admin's employer chooser searches this queryset, and
-    # Wagtail's search filters only on indexed fields (the id is one, the staff accounts are not).
-    memberships = Employer.users.through.objects.filter(user_id=user.pk)
-    return Employer.objects.filter(pk__in=memberships.values("employer_id"))
+    return employers_of(user)
 
 
 def _fold(text: str) -> str:

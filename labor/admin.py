@@ -33,11 +33,12 @@ class JobApplicationAdmin(ReadOnlyAdmin):
         "masked_mobile_display",
         "home_county",
         "poverty_alleviated",
+        "low_income",
         "status",
         "created_at",
         "anonymised_at",
     )
-    list_filter = ("status", "poverty_alleviated", "home_county")
+    list_filter = ("status", "poverty_alleviated", "low_income", "home_county")
     search_fields = ("reference", "post__title")
     list_select_related = ("post", "home_county")
     date_hierarchy = "created_at"
@@ -48,6 +49,7 @@ class JobApplicationAdmin(ReadOnlyAdmin):
         "masked_mobile_display",
         "home_county",
         "poverty_alleviated",
+        "low_income",
         "consent_version",
         "consented_at",
         "language",

@@ -23,13 +23,21 @@ MOBILE_WIDGET_ATTRS = {
     "placeholder": "138 0013 8000",
 }
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+#: The support groups a job seeker may declare, one of them (the value "yes" is the poverty-alleviated worker's,
+#: as in links and forms sent before the low-income group was added).
+TARGET_GROUP_CHOICES = [
+    ("yes", _("Poverty-alleviated worker (脱贫劳动力)")),
+    ("low_income", _("Member of a rural low-income household (农村低收入人口)")),
+    ("no", _("Neither")),
+]
 
 
 def consent_text() -> str:
     """The consent the job seeker gives (个人信息处理同意); its version is LABOR_CONSENT_VERSION."""
     return _(
         "I agree that the platform passes my name, mobile number, home county and whether I am a "
-        "poverty-alleviated worker to the employer of this job, so that they can contact me about it, and "
+        "poverty-alleviated worker or a member of a rural low-income household to the employer of this job, "
+        "so that they can contact me about it, and "
         "that the platform counts the outcome in its employment statistics. My name and number are "
         "deleted %(days)s days after the job post closes, or earlier when I ask."
     ) % {"days": settings.LABOR_APPLICATION_RETENTION_DAYS}
@@ -56,10 +64,13 @@ class ApplyForm(AccessibleErrorsMixin, forms.Form):
         help_text=_("If you come from an assisted county of Guangxi."),
     )
     poverty_alleviated = forms.ChoiceField(
-        label=_("Are you a poverty-alleviated worker?"),
-        choices=YES_NO,
+        label=_("Do you belong to one of these groups?"),
+        choices=TARGET_GROUP_CHOICES,
         widget=forms.RadioSelect,
-        help_text=_("Registered as lifted out of poverty. Some support (transport, subsidies) is for you."),
+        help_text=_(
+            "Registered as lifted out of poverty, or as a rural low-income household. "
+            "Some support (transport, subsidies) is for you."
+        ),
     )
     consent = forms.BooleanField(
         label=_("I agree to this use of my personal information"),
@@ -77,8 +88,13 @@ class ApplyForm(AccessibleErrorsMixin, forms.Form):
     def clean_mobile(self) -> str:
         return mainland_mobile(self.cleaned_data["mobile"])
 
-    def clean_poverty_alleviated(self) -> bool:
-        return self.cleaned_data["poverty_alleviated"] == "yes"
+    def clean(self):
+        cleaned = super().clean()
+        group = cleaned.get("poverty_alleviated")
+        if group is not None:
+            cleaned["poverty_alleviated"] = group == "yes"
+            cleaned["low_income"] = group == "low_income"
+        return cleaned
 
 
 class LookupForm(ReferenceLookupForm):
@@ -107,3 +123,28 @@ class ApplicationFilterForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     status = forms.ChoiceField(choices=[(value, label) for value, label in ApplicationStatus.choices if value != "new"])
+
+
+ALL_YEARS = "all"
+
+
+class StatisticsFilterForm(forms.Form):
+    """The year of the statistics (applications made that year); this year unless another is asked for."""
+
+    year = forms.ChoiceField(label=_("Year"), required=False)
+
+    def __init__(self, data=None, *, years: list[int], **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["year"].choices = [(str(year), str(year)) for year in years] + [(ALL_YEARS, _("All years"))]
+        self.fields["year"].widget.attrs["class"] = "form-control"
+        self._this_year = years[0] if years else None
+
+    def chosen_year(self) -> int | None:
+        """The chosen year, None for all years; this year when nothing (or nothing valid) was chosen."""
+        from django.utils import timezone
+
+        this_year = timezone.localdate().year
+        if not self.is_bound or not self.is_valid() or not self.cleaned_data.get("year"):
+            return this_year
+        value = self.cleaned_data["year"]
+        return None if value == ALL_YEARS else int(value)

@@ -46,6 +46,7 @@ class JobApplication(models.Model):
         related_name="job_applications",
     )
     poverty_alleviated = models.BooleanField(_("poverty-alleviated worker"), default=False)  # 脱贫劳动力
+    low_income = models.BooleanField(_("member of a rural low-income household"), default=False)  # 农村低收入人口
     consent_version = models.CharField(_("version of the consent text"), max_length=20)
     consented_at = models.DateTimeField(_("consent given at"))
     language = models.CharField(_("language"), max_length=10, blank=True)
@@ -78,6 +79,11 @@ class JobApplication(models.Model):
                 condition=Q(anonymised_at__isnull=False) | ~Q(mobile=""),
                 name="job_application_has_mobile_until_anonymised",
             ),
+            # One declared group: 脱贫劳动力 or 农村低收入人口 (the statistics count each person once).
+            models.CheckConstraint(
+                condition=~Q(poverty_alleviated=True, low_income=True),
+                name="job_application_one_target_group",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -86,6 +92,15 @@ class JobApplication(models.Model):
     @property
     def masked_mobile(self) -> str:
         return mobile_mask(self.mobile)
+
+    @property
+    def target_group_label(self) -> str:
+        """The group the applicant declared: 脱贫劳动力, 农村低收入人口 or neither."""
+        if self.poverty_alleviated:
+            return str(_("Poverty-alleviated worker"))
+        if self.low_income:
+            return str(_("Rural low-income household"))
+        return str(_("Neither"))
 
     @property
     def is_anonymised(self) -> bool:

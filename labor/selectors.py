@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.i18n import in_visitor_locale
 from cms.models import LaborPostIndexPage, LaborPostPage
+from cms.selectors import employers_of
 from core.access import is_platform_staff
 from core.identifiers import reference_normalise
 from labor.models import ApplicationStatus, JobApplication
@@ -30,17 +31,40 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 def post_accepts_applications(post: LaborPostPage, *, today=None) -> bool:
     """A post takes applications while it is published and today lies in its validity window."""
     today = today or timezone.localdate()
-    return bool(post.live and post.valid_from <= today <= post.valid_until)
+    return bool(post.takes_applications and post.live and post.valid_from <= today <= post.valid_until)
+
+
+def public_welfare_refusal(post: LaborPostPage) -> str:
+    """Why a public-welfare post (公益岗位) takes no application, and whom to ask instead."""
+    return _(
+        "Public-welfare posts are allocated by the authorities to eligible people: they take no applications "
+        "here. Ask the township office of %(town)s: %(name)s, %(phone)s."
+    ) % {
+        "town": f"{post.work_county.name if post.work_county_id else ''}{post.work_town}",
+        "name": post.township_contact_name,
+        "phone": post.township_contact_phone.as_national if post.township_contact_phone else "",
+    }
 
 
 def post_for_application(*, post_id: int) -> LaborPostPage | None:
-    """The labor post ``post_id`` (published or not) with its employer, or None."""
-    return LaborPostPage.objects.select_related("employer").filter(pk=post_id).first()
+    """The labor post ``post_id`` (published or not) with its employer and place, or None."""
+    return LaborPostPage.objects.select_related("employer", "work_county").filter(pk=post_id).first()
 
 
 def labor_post_index() -> LaborPostIndexPage | None:
     """The page listing open posts (/jobs/) in the visitor's language, where a refused applicant is sent."""
     return in_visitor_locale(LaborPostIndexPage.objects.live()).first()
+
+
+def labor_post_index_default_language() -> LaborPostIndexPage | None:
+    """The jobs index in the default language, under which employers and cooperatives add posts."""
+    from cms.i18n import locale_ids
+
+    _active, default = locale_ids()
+    pages = LaborPostIndexPage.objects.all()
+    if default is not None:
+        pages = pages.filter(locale_id=default)
+    return pages.order_by("path").first()
 
 
 # --------------------------------------------------------------------------- applicants
@@ -56,7 +80,7 @@ def applications_for_applicant(*, reference: str, mobile: str) -> list[JobApplic
     if not JobApplication.objects.filter(reference=reference, mobile=mobile, anonymised_at__isnull=True).exists():
         return []
     applications = list(
-        JobApplication.objects.select_related("post", "post__employer")
+        JobApplication.objects.select_related("post", "post__employer", "post__work_county")
         .filter(mobile=mobile, anonymised_at__isnull=True)
         .order_by("-created_at", "-pk")
     )
@@ -67,7 +91,7 @@ def applications_for_applicant(*, reference: str, mobile: str) -> list[JobApplic
 def applications_granted(*, ids) -> QuerySet[JobApplication]:
     """Applications this browser proved it may see (by ids kept in its session), not anonymised."""
     return (
-        JobApplication.objects.select_related("post", "post__employer")
+        JobApplication.objects.select_related("post", "post__employer", "post__work_county")
         .filter(pk__in=list(ids or []), anonymised_at__isnull=True)
         .order_by("-created_at", "-pk")
     )
@@ -93,7 +117,7 @@ def application_submitted(*, application_id) -> JobApplication | None:
     if not isinstance(application_id, int):
         return None
     return (
-        JobApplication.objects.select_related("post", "post__employer")
+        JobApplication.objects.select_related("post", "post__employer", "post__work_county")
         .filter(pk=application_id, anonymised_at__isnull=True)
         .first()
     )
@@ -102,7 +126,7 @@ def application_submitted(*, application_id) -> JobApplication | None:
 # --------------------------------------------------------------------------- employers and staff
 def is_employer_user(user) -> bool:
     """A person in some employer's staff accounts (Employer.users, 用人单位)."""
-    return bool(user.is_authenticated and user.is_active and user.employers.exists())
+    return employers_of(user).exists()
 
 
 def may_see_applications(user) -> bool:
@@ -114,11 +138,8 @@ def may_handle_application(*, user, application: JobApplication) -> bool:
     """Whether ``user`` may see the full number and record outcomes: staff, or the post's employer."""
     if is_platform_staff(user):
         return True
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and application.post.employer.users.filter(pk=user.pk).exists()  # not cached: access is checked fresh
-    )
+    # Not cached: access is checked fresh (a cooperative's people lose it when they leave it).
+    return employers_of(user).filter(pk=application.post.employer_id).exists()
 
 
 def applications_for_viewer(*, user, post_id: int | None = None, status: str = "") -> QuerySet[JobApplication]:
@@ -127,7 +148,7 @@ def applications_for_viewer(*, user, post_id: int | None = None, status: str = "
     if not is_platform_staff(user):
         if not (user.is_authenticated and user.is_active):
             return applications.none()
-        applications = applications.filter(post__employer__users=user)
+        applications = applications.filter(post__employer__in=employers_of(user))
     if post_id:
         applications = applications.filter(post_id=post_id)
     if status:
@@ -144,7 +165,7 @@ def posts_for_viewer(*, user) -> QuerySet[LaborPostPage]:
     """Posts offered in the applications filter: those with applications the user may see."""
     posts = LaborPostPage.objects.filter(applications__isnull=False)
     if not is_platform_staff(user):
-        posts = posts.filter(employer__users=user)
+        posts = posts.filter(employer__in=employers_of(user))
     return posts.distinct().order_by("-valid_from", "title")
 
 
@@ -164,6 +185,8 @@ class OutcomeCounts:
     hired: int
     retained: int
     not_suitable: int
+    poverty_alleviated: int = 0
+    low_income: int = 0
 
 
 def _outcome_counts() -> dict:
@@ -173,6 +196,8 @@ def _outcome_counts() -> dict:
         "hired": Count("pk", filter=Q(hired_at__isnull=False)),
         "retained": Count("pk", filter=Q(retained_at__isnull=False)),
         "not_suitable": Count("pk", filter=Q(status=ApplicationStatus.NOT_SUITABLE)),
+        "poverty_alleviated_count": Count("pk", filter=Q(poverty_alleviated=True)),
+        "low_income_count": Count("pk", filter=Q(low_income=True)),
     }
 
 
@@ -184,27 +209,39 @@ def _row(label: str, values: dict) -> OutcomeCounts:
         hired=values["hired"],
         retained=values["retained"],
         not_suitable=values["not_suitable"],
+        poverty_alleviated=values["poverty_alleviated_count"],
+        low_income=values["low_income_count"],
     )
 
 
-TARGET_GROUPS = {True: _("Poverty-alleviated workers"), False: _("Other job seekers")}
+#: (poverty-alleviated, low-income) → the group's label, in the order the table lists them.
+TARGET_GROUPS = {
+    (True, False): _("Poverty-alleviated workers"),
+    (False, True): _("Rural low-income people"),
+    (False, False): _("Other job seekers"),
+}
 
 
 @dataclass(frozen=True)
 class ApplicationStatistics:
+    year: int | None
     total: OutcomeCounts
     by_county: list[OutcomeCounts]
     by_campaign: list[OutcomeCounts]
     by_target_group: list[OutcomeCounts]
 
 
-def application_statistics() -> ApplicationStatistics:
+def application_statistics(*, year: int | None = None) -> ApplicationStatistics:
     """Counts of applications, contacted, hired and retained (稳岗): in all, by home county, by
-    campaign and by target group (脱贫劳动力 or not). Four queries whatever the number of rows.
+    campaign and by target group (脱贫劳动力, 农村低收入人口, others); every row also counts the
+    applicants of each group. Four queries whatever the number of rows.
 
+    ``year`` keeps the applications made in that year (Beijing time); None counts every year.
     Anonymised applications count too: only their name and number are gone.
     """
     applications = JobApplication.objects.order_by()
+    if year:
+        applications = applications.filter(created_at__year=year)
     counts = _outcome_counts()
     total = _row("", applications.aggregate(**counts))
     by_county = [
@@ -219,10 +256,29 @@ def application_statistics() -> ApplicationStatistics:
         .annotate(**counts)
         .order_by("-post__campaign__start_date", "post__campaign__title")
     ]
+    order = list(TARGET_GROUPS)
+    groups = applications.values("poverty_alleviated", "low_income").annotate(**counts)
     by_target_group = [
-        _row(str(TARGET_GROUPS[row["poverty_alleviated"]]), row)
-        for row in applications.values("poverty_alleviated").annotate(**counts).order_by("-poverty_alleviated")
+        _row(str(TARGET_GROUPS[key]), row)
+        for key, row in sorted(
+            (((row["poverty_alleviated"], row["low_income"]), row) for row in groups),
+            key=lambda pair: order.index(pair[0]),
+        )
     ]
     return ApplicationStatistics(
-        total=total, by_county=by_county, by_campaign=by_campaign, by_target_group=by_target_group
+        year=year, total=total, by_county=by_county, by_campaign=by_campaign, by_target_group=by_target_group
     )
+
+
+def statistics_years() -> list[int]:
+    """Years that have applications, newest first, and always this year (for the statistics filter)."""
+    from django.db.models.functions import ExtractYear
+
+    years = set(
+        JobApplication.objects.order_by()
+        .annotate(year=ExtractYear("created_at"))
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    years.add(timezone.localdate().year)
+    return sorted(years, reverse=True)

@@ -52,14 +52,17 @@ def application_submit(
     mobile: str,
     home_county: County | None = None,
     poverty_alleviated: bool,
+    low_income: bool = False,
     consented: bool,
     language: str = "",
 ) -> tuple[JobApplication, bool]:
     """A job seeker applies to a labor post (求职报名); returns the application and whether it is new.
 
-    Checks everything before writing: the post takes applications (published, today within its
-    validity), a name, a mainland mobile number, an assisted home county if one is given, and the
-    consent (whose text version, ``LABOR_CONSENT_VERSION``, is recorded with the time).
+    Checks everything before writing: the post takes applications (not a public-welfare post,
+    公益岗位, which the authorities allocate; published, today within its validity), a name, a
+    mainland mobile number, an assisted home county if one is given, at most one declared group
+    (脱贫劳动力 or 农村低收入人口), and the consent
+    (whose text version, ``LABOR_CONSENT_VERSION``, is recorded with the time).
     Applying again to the same post with the same number updates the existing application and
     keeps its reference and outcome (the reference is not shown again to whoever sent the repeat:
     see ``labor.selectors.application_reference_shown``); an application to a translated post is
@@ -67,6 +70,8 @@ def application_submit(
     is sent.
     """
     errors: dict[str, list[ValidationError]] = {}
+    if not post.takes_applications:
+        raise ValidationError(selectors.public_welfare_refusal(post), code="public_welfare")
     if not selectors.post_accepts_applications(post):
         errors.setdefault("__all__", []).append(
             ValidationError(_("This job post is not open for applications."), code="post_closed")
@@ -84,6 +89,13 @@ def application_submit(
         errors.setdefault("home_county", []).append(
             ValidationError(_("Choose an assisted county or leave it empty."), code="county_not_assisted")
         )
+    if poverty_alleviated and low_income:
+        errors.setdefault("low_income", []).append(
+            ValidationError(
+                _("Choose one: a poverty-alleviated worker or a member of a rural low-income household, not both."),
+                code="one_group",
+            )
+        )
     if not consented:
         errors.setdefault("consent", []).append(
             ValidationError(_("We can pass on your application only with your consent."), code="consent_required")
@@ -97,6 +109,7 @@ def application_submit(
         "name": name,
         "home_county": home_county,
         "poverty_alleviated": bool(poverty_alleviated),
+        "low_income": bool(low_income),
         "consent_version": settings.LABOR_CONSENT_VERSION,
         "consented_at": timezone.now(),
         "language": (language or "")[:10],

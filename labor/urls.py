@@ -15,4 +15,5 @@ urlpatterns = [
     path("applications/<str:reference>/reveal/", views.application_reveal, name="reveal"),
     path("applications/<str:reference>/outcome/", views.application_outcome, name="outcome"),
     path("statistics/", views.statistics, name="statistics"),
+    path("cooperative/", views.cooperative_posting, name="cooperative-posting"),
 ]

@@ -22,12 +22,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.access import is_platform_staff, refuse
+from core.converters import parse_database_id
 from core.forms import add_service_errors
 from core.http import client_ip_for_limits, within_limit
 from core.identifiers import reference_normalise
 from core.spreadsheets import csv_writer
 from labor import selectors, services
-from labor.forms import ApplicationFilterForm, ApplyForm, LookupForm, OutcomeForm
+from labor.forms import ApplicationFilterForm, ApplyForm, LookupForm, OutcomeForm, StatisticsFilterForm
 from labor.models import ApplicationStatus, JobApplication
 
 SESSION_KEY = "job_applications"  # ids of applications this browser has proven it may see
@@ -65,6 +66,9 @@ def _post_refused(request: HttpRequest, post) -> HttpResponse:
 def apply(request: HttpRequest, post_id: int) -> HttpResponse:
     """The application form of one open post (求职报名): no account needed, no script needed."""
     post = selectors.post_for_application(post_id=post_id)
+    if post is not None and post.live and not post.takes_applications:
+        # 公益岗位: allocated by the authorities; the township office answers, no form is offered.
+        return render(request, "labor/public_welfare.html", {"post": post}, status=403)
     if post is None or not selectors.post_accepts_applications(post):
         return _post_refused(request, post)
     if request.method == "GET":
@@ -94,6 +98,7 @@ def apply(request: HttpRequest, post_id: int) -> HttpResponse:
             mobile=data["mobile"],
             home_county=data["home_county"],
             poverty_alleviated=data["poverty_alleviated"],
+            low_income=data["low_income"],
             consented=data["consent"],
             language=get_language(),
         )
@@ -234,6 +239,7 @@ EXPORT_HEADERS = (
     gettext_lazy("Mobile number"),
     gettext_lazy("Home county"),
     gettext_lazy("Poverty-alleviated worker"),
+    gettext_lazy("Rural low-income household"),
     gettext_lazy("Outcome"),
 )
 
@@ -255,6 +261,7 @@ def _export_csv(applications) -> HttpResponse:
                 application.masked_mobile,
                 application.home_county.name if application.home_county_id else "",
                 _("Yes") if application.poverty_alleviated else _("No"),
+                _("Yes") if application.low_income else _("No"),
                 application.get_status_display(),
             ]
         )
@@ -335,7 +342,51 @@ def application_outcome(request: HttpRequest, reference: str) -> HttpResponse:
 @never_cache
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
-    """Applications, contacts, hires and retention by home county, campaign and target group (staff)."""
+    """Applications, contacts, hires and retention by home county, campaign and target group (staff),
+    for one year (this year unless another, or all years, is chosen)."""
     if not is_platform_staff(request.user):
         refuse(_("This page is for platform staff."))
-    return render(request, "labor/statistics.html", {"statistics": selectors.application_statistics()})
+    years = selectors.statistics_years()
+    form = StatisticsFilterForm(request.GET or None, years=years)
+    year = form.chosen_year()
+    if not (form.is_bound and form.is_valid()):  # a wrong year is not an error: this year is shown
+        form = StatisticsFilterForm(None, years=years, initial={"year": str(year)})
+    return render(
+        request,
+        "labor/statistics.html",
+        {"statistics": selectors.application_statistics(year=year), "filter_form": form},
+    )
+
+
+# --------------------------------------------------------------------------- cooperatives
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def cooperative_posting(request: HttpRequest) -> HttpResponse:
+    """A cooperative's people post seasonal work for their own cooperative (合作社季节性用工).
+
+    POST enables the cooperative's employer account for this user (``cms.services``) and opens the
+    admin's job post form, with its moderation and wording rules. Another cooperative's id is not
+    found and changes nothing.
+    """
+    from cms.services import cooperative_employer_enable
+    from partners.access import cooperatives_of
+
+    cooperatives = cooperatives_of(request.user).select_related("county").order_by("name")
+    if not cooperatives:
+        refuse(_("This page is for the people of an active cooperative."))
+    jobs = selectors.labor_post_index_default_language()
+    if request.method == "POST":
+        cooperative = cooperatives.filter(pk=parse_database_id(request.POST.get("cooperative"))).first()
+        if cooperative is None:
+            raise Http404
+        if jobs is None:
+            messages.error(request, _("The jobs pages are not set up yet. Please ask the platform staff."))
+            return redirect("labor:cooperative-posting")
+        try:
+            cooperative_employer_enable(cooperative=cooperative, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("labor:cooperative-posting")
+        return redirect("wagtailadmin_pages:add", "cms", "laborpostpage", jobs.pk)
+    return render(request, "labor/cooperative_posting.html", {"cooperatives": cooperatives})

@@ -303,3 +303,24 @@ DEMO_ADDRESSES = {
         "country": "CN",
     },
 }
+
+# Jobs near home in Guangxi (就地就近就业): employers there, then the posts.
+# (name, county, contact, phone, cooperative code or None)
+LOCAL_EMPLOYERS = [
+    ("田东县林逢镇帮扶车间（服装加工）", "田东县", "黄主任", "13907760001", None),
+    ("巴马瑶族自治县以工代赈项目办公室", "巴马瑶族自治县", "韦工程师", "13907780002", None),
+    ("凌云白毫茶叶专业合作社", "凌云县", "罗社长", "13907760003", "lingyun-tea"),
+    ("巴马瑶族自治县甲篆镇人民政府", "巴马瑶族自治县", "蓝主任", "13907780004", None),
+]
+# (slug, employer index, kind, title, sector, openings, county, town, location, pay_min, pay_max, unit, lodging,
+#  township contact name, township contact phone)
+LOCAL_LABOR_POSTS = [
+    ("tiandong-workshop-sewing", 0, "workshop", "帮扶车间缝纫工", "manufacturing", 40, "田东县", "林逢镇",
+     "林逢镇易地扶贫搬迁安置区帮扶车间", "2200", "3600", "month", "board", "", ""),
+    ("bama-work-relief-road", 1, "work_relief", "以工代赈村道硬化施工工", "construction", 30, "巴马瑶族自治县", "甲篆镇",
+     "甲篆镇坡月村至百马村道路", "150", "200", "day", "none", "", ""),
+    ("lingyun-tea-picking", 2, "cooperative_seasonal", "春茶采摘季节工", "agriculture", 60, "凌云县", "泗城镇",
+     "合作社茶园（泗城镇后龙山）", "100", "160", "day", "board", "", ""),
+    ("bama-public-welfare-cleaner", 3, "public_welfare", "乡村保洁员（公益岗位）", "services", 8, "巴马瑶族自治县", "甲篆镇",
+     "甲篆镇各行政村", "1000", "1200", "month", "none", "甲篆镇社会保障服务中心 蓝主任", "13907780004"),
+]  # fmt: skip

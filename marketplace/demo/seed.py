@@ -224,7 +224,7 @@ class DemoSeeder:
         )  # fmt: skip
         jobs_index = self._child(
             home, LaborPostIndexPage, "jobs", title="广东岗位", show_in_menus=True,
-            intro="广东用人单位面向脱贫劳动力和农村低收入人口发布的岗位，均已审核。",
+            intro="广东用人单位和广西本地帮扶车间、以工代赈项目、合作社面向脱贫劳动力和农村低收入人口发布的岗位，均已审核。",
         )  # fmt: skip
         campaigns_index = self._child(
             home, CampaignIndexPage, "campaigns", title="招聘活动", show_in_menus=True,
@@ -347,12 +347,63 @@ class DemoSeeder:
                 valid_until=self.today + datetime.timedelta(days=60 + index * 5),
             )
 
+        self.seed_local_jobs(jobs_index)
+
         for position, (slug, title, intro, body) in enumerate(data.NEWS):
             self._child(
                 news_index, NewsPage, slug, title=title, intro=intro, body=body,
                 date=self.today - datetime.timedelta(days=position * 9),
             )  # fmt: skip
         self.log(f"Pages: {Page.objects.count()}")
+
+    def seed_local_jobs(self, jobs_index) -> None:
+        """Jobs near home in Guangxi (就地就近就业): a workshop, a work-for-relief project, seasonal work
+        at a demo cooperative and a public-welfare post (information only), in real demo counties."""
+        employers = []
+        for name, county, contact, phone, cooperative_code in data.LOCAL_EMPLOYERS:
+            county = self.counties[county]
+            employer, _ = Employer.objects.get_or_create(
+                name=name,
+                defaults={
+                    "city": f"{county.prefecture}{county.name}",
+                    "contact_name": contact,
+                    "contact_phone": phone,
+                    "cooperative": Partner.objects.filter(code=cooperative_code).first() if cooperative_code else None,
+                },
+            )
+            employers.append(employer)
+        for index, row in enumerate(data.LOCAL_LABOR_POSTS):
+            (
+                slug, employer_index, kind, title, sector, openings, county, town, location,
+                pay_min, pay_max, unit, lodging, contact_name, contact_phone,
+            ) = row  # fmt: skip
+            employer = employers[employer_index]
+            self._child(
+                jobs_index,
+                LaborPostPage,
+                slug,
+                title=f"{title}（{county}{town}）",
+                employer=employer,
+                kind=kind,
+                job_title=title,
+                sector=sector,
+                openings=openings,
+                requirements="身体健康，能吃苦耐劳；就近就业，方便照顾家庭。",
+                job_content=f"在{employer.name}从事{title}工作，工资按月发放。",
+                work_county=self.counties[county],
+                work_town=town,
+                work_location=location,
+                pay_min=Decimal(pay_min),
+                pay_max=Decimal(pay_max),
+                pay_unit=unit,
+                board_lodging=lodging,
+                organised_transport=False,
+                for_low_income=True,
+                township_contact_name=contact_name,
+                township_contact_phone=contact_phone,
+                valid_from=self.today - datetime.timedelta(days=index + 1),
+                valid_until=self.today + datetime.timedelta(days=45 + index * 5),
+            )
 
     def seed_translations(self) -> None:
         """The site in Traditional Chinese (every page, converted from Simplified as the
