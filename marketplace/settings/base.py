@@ -524,7 +524,7 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 # --------------------------------------------------------------------------- labor cooperation
 # Job seekers' applications (劳务协作, 求职报名). The consent version names the text of the consent on the
 # application form: change it whenever that text changes.
-LABOR_CONSENT_VERSION = env("LABOR_CONSENT_VERSION", default="2026-11")
+LABOR_CONSENT_VERSION = env("LABOR_CONSENT_VERSION", default="2026-12")
 # Names and mobile numbers are erased this many days after the post closed (counts and outcomes stay).
 LABOR_APPLICATION_RETENTION_DAYS = env.int("LABOR_APPLICATION_RETENTION_DAYS", default=90)
 # Cache-based limits: applications per address and per mobile number, lookups per address.

@@ -1,4 +1,5 @@
-"""An approved cooperative records a certificate, imports products, staff list one, buyers see it."""
+"""An approved cooperative records a certificate, imports products, staff verify the certificate and list one,
+buyers see it."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -63,8 +64,17 @@ def test_cooperative_lists_certified_products(page, journey):
     expect(page.get_by_role("cell", name="凌云白毫 特级").first).to_be_visible()
     journey.check("listings-in-review")
 
-    # Platform staff list the certified one; it appears in the shop with its badge.
-    _log_in(page, "staff@platform.example.cn", "/cooperatives/listings/?status=review")
+    # Platform staff verify the certificate in their queue (until then it backs no listing), then list
+    # the certified product; it appears in the shop with its badge.
+    _log_in(page, "staff@platform.example.cn", "/shop/dashboard/")
+    with page.expect_navigation():
+        page.locator(".staff-queues a", has_text="证书待核验").click()
+    card = page.locator("li", has_text="GF451027250001")
+    journey.check("certificate-queue")
+    with page.expect_navigation():
+        card.get_by_role("button", name="核验").click()
+    expect(page.get_by_text("暂无待核验的证书。")).to_be_visible()
+    page.goto("/cooperatives/listings/?status=review")
     row = page.locator("tr", has_text="凌云白毫 特级")
     with page.expect_navigation():
         row.locator("form[action$='/approve/'] button").click()
