@@ -234,12 +234,13 @@ class CountyPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         county = self.county
+        local_labor_posts, labor_posts = selectors.open_labor_posts_of_county(county=county)
         context.update(
             cooperatives=county.cooperatives.filter(is_active=True).order_by("name"),
             products=county_products(county=county, limit=12),
             projects=selectors.live_projects().filter(counties=county)[:6],
-            labor_posts=selectors.open_labor_posts().filter(home_counties=county)[:6],
-            local_labor_posts=selectors.open_local_labor_posts_of_county(county=county),
+            labor_posts=labor_posts,
+            local_labor_posts=local_labor_posts,
         )
         return context
 

@@ -138,9 +138,16 @@ def open_labor_posts():
     return in_visitor_locale(posts)
 
 
-def open_local_labor_posts_of_county(*, county: County, limit: int = 6) -> list[LaborPostPage]:
-    """Open, published jobs near home (就地就近就业) whose place is ``county``, for its county page."""
-    return list(open_labor_posts().filter(work_county=county).exclude(kind=LaborPostKind.OUTBOUND)[:limit])
+def open_labor_posts_of_county(*, county: County, limit: int = 6) -> tuple[list, list]:
+    """(jobs near home whose place is ``county``, other jobs recruiting from it), open and published,
+    at most ``limit`` of each, in one query for its county page."""
+    local = Q(work_county=county) & ~Q(kind=LaborPostKind.OUTBOUND)
+    posts = open_labor_posts().filter(local | Q(home_counties=county)).distinct()[: limit * 4]
+    near, recruiting = [], []
+    for post in posts:
+        is_local = post.work_county_id == county.pk and post.kind != LaborPostKind.OUTBOUND
+        (near if is_local else recruiting).append(post)
+    return near[:limit], recruiting[:limit]
 
 
 def labor_filter_counties() -> list[County]:

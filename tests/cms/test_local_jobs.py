@@ -333,6 +333,7 @@ def test_selectors_of_the_county_page_and_similar_posts_keep_places_apart(site, 
     a = local(site, local_employer, "a", counties["bama"], town="甲篆镇", sector="services")
     local(site, local_employer, "b", counties["bama"], town="甲篆镇", sector="care")
     c = local(site, local_employer, "c", counties["lingyun"], town="泗城镇", sector="care")
-    assert [p.slug for p in selectors.open_local_labor_posts_of_county(county=counties["bama"])] == ["b", "a"]
+    near, recruiting = selectors.open_labor_posts_of_county(county=counties["bama"])
+    assert [p.slug for p in near] == ["b", "a"] and recruiting == []
     assert [p.slug for p in selectors.similar_open_labor_posts(post=a)] == ["b"]  # same county, not 凌云's
     assert c not in selectors.similar_open_labor_posts(post=a)
