@@ -17,8 +17,14 @@ class CatalogueDashboardConfig(apps.CatalogueDashboardConfig):
 
     def ready(self):
         super().ready()
+        from oscar.apps.dashboard.catalogue import bulk_actions, mixins
+        from oscar.apps.dashboard.catalogue import views as oscar_views
+
+        from products.dashboard.utils import partner_product_visibility_q
         from products.dashboard.views import CategoryCreateView, CategoryUpdateView, ProductCreateUpdateView
 
+        for module in (bulk_actions, mixins, oscar_views):
+            module.partner_product_visibility_q = partner_product_visibility_q
         self.product_createupdate_view = ProductCreateUpdateView
         self.category_create_view = CategoryCreateView
         self.category_update_view = CategoryUpdateView

@@ -134,3 +134,15 @@ def test_the_admin_refuses_a_suspension_without_reason_and_records_one_with_it(c
     stored = Partner.objects.get(pk=cooperative.pk)
     assert (stored.is_active, stored.suspension_reason) == (False, REASON)
     assert not selectors.shop_visible_products().filter(pk=product.pk).exists()
+
+
+def test_a_suspended_cooperatives_people_cannot_edit_its_products_in_the_dashboard(client, goat):
+    cooperative, product = goat
+    member = cooperative_user(cooperative, "member@mashan.example.cn")
+    client.force_login(member)
+    edit = reverse("dashboard:catalogue-product", kwargs={"pk": product.pk})
+    assert client.get(edit).status_code == 200
+    _suspend(cooperative)
+    assert client.get(edit).status_code == 404
+    listing = client.get(reverse("dashboard:catalogue-product-list"))
+    assert "马山黑山羊肉" not in listing.content.decode()
