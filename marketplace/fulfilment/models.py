@@ -187,12 +187,19 @@ class Fulfilment(models.Model):
         return self.goods_total + self.shipping_cost
 
     @property
+    def needs_buyer_acceptance(self) -> bool:
+        """A budget unit's part is accepted by the unit itself (履约验收), never automatically."""
+        return self.buyer_type == BuyerType.BUDGET_UNIT
+
+    @property
     def steps(self) -> frozenset[str]:
-        """The steps its status allows (``FULFILMENT_TRANSITIONS``); templates ask ``"cancel" in f.steps``."""
-        return fulfilment_steps_from(self.status)
+        """The steps its status allows (``FULFILMENT_TRANSITIONS``), less automatic acceptance for a part
+        that needs the buyer's own (``needs_buyer_acceptance``); templates ask ``"cancel" in f.steps``."""
+        steps = fulfilment_steps_from(self.status)
+        return steps - {FulfilmentStep.AUTO_ACCEPT} if self.needs_buyer_acceptance else steps
 
     def allows(self, step: str) -> bool:
-        return self.status in fulfilment_statuses_allowing(step)
+        return step in self.steps
 
     def lines(self):
         return self.order.lines.filter(partner_id=self.partner_id).order_by("pk")

@@ -25,6 +25,7 @@ from core.outbox import outbox_enqueue
 from marketplace.fulfilment import selectors
 from marketplace.fulfilment.models import (
     FULFILMENT_TRANSITIONS,
+    BuyerType,
     Fulfilment,
     FulfilmentEvent,
     FulfilmentStatus,
@@ -322,15 +323,20 @@ def fulfilment_return(*, fulfilment: Fulfilment, user, reason: str) -> Fulfilmen
 def fulfilments_auto_accept(*, now: datetime.datetime | None = None) -> int:
     """Accept what buyers left unaccepted (自动验收): delivered more than
     ``FULFILMENT_AUTO_ACCEPT_DAYS`` ago, or shipped and never marked delivered for twice that.
+    A budget unit's part is never among them: the unit inspects and accepts it itself (履约验收).
 
     Side effects: as ``fulfilment_accept`` for each. Idempotent. Returns how many were accepted.
     """
     now = now or timezone.now()
     days = datetime.timedelta(days=settings.FULFILMENT_AUTO_ACCEPT_DAYS)
-    due = Fulfilment.objects.filter(
-        Q(status=Status.DELIVERED, delivered_at__lte=now - days)
-        | Q(status=Status.SHIPPED, shipped_at__lte=now - 2 * days)
-    ).values_list("pk", flat=True)
+    due = (
+        Fulfilment.objects.filter(
+            Q(status=Status.DELIVERED, delivered_at__lte=now - days)
+            | Q(status=Status.SHIPPED, shipped_at__lte=now - 2 * days)
+        )
+        .exclude(buyer_type=BuyerType.BUDGET_UNIT)
+        .values_list("pk", flat=True)
+    )
     accepted = 0
     for pk in list(due):
         with transaction.atomic():

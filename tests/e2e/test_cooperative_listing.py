@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from products.models import ListingStatus
 from tests.e2e.conftest import log_in
-from tests.factories import CategoryFactory, CooperativeFactory, CountyFactory, UserFactory, home_page
+from tests.factories import CategoryFactory, CooperativeFactory, CountyFactory, UserFactory, home_page, scheme
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PASSWORD = "journey-pass-2026"
@@ -25,6 +25,7 @@ def _log_in(page, email: str, next_url: str) -> None:
 
 def test_cooperative_lists_certified_products(page, journey):
     home_page()
+    scheme()  # the migration's scheme rows (a transactional test before this one may have flushed them)
     county = CountyFactory(name="凌云县", slug="lingyun", prefecture="百色市", division_code="451027")
     CategoryFactory(name="茶叶")
     cooperative = CooperativeFactory(name="凌云白毫茶叶专业合作社", code="lingyun-tea", county=county)

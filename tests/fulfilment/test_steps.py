@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from freezegun import freeze_time
 
 from marketplace.fulfilment import services
@@ -12,6 +13,7 @@ from marketplace.fulfilment.tasks import auto_accept_fulfilments_task
 from tests.factories import CooperativeFactory, make_product
 from tests.fulfilment.builders import (
     accept,
+    budget_unit_buyer,
     deliver,
     order_status,
     part,
@@ -408,3 +410,30 @@ def test_a_buyer_may_evaluate_an_automatically_accepted_part(auto_shop):
     run_auto_accept(PLACED + datetime.timedelta(days=4))
     services.fulfilment_evaluate(fulfilment=part(auto_shop["order"], auto_shop["a"]), user=auto_shop["buyer"], rating=3)
     assert part(auto_shop["order"], auto_shop["a"]).rating == 3
+
+
+def test_a_budget_units_part_is_never_accepted_automatically(settings, client):
+    """履约验收: the unit's buyer inspects and accepts; no sweep accepts for them, however late."""
+    settings.FULFILMENT_AUTO_ACCEPT_DAYS = 3
+    with freeze_time(PLACED):
+        data = two_cooperatives()
+        unit_buyer = budget_unit_buyer("canteen@agency.example.cn")
+        consumer = buyer(email="family@example.cn")
+        unit_order = place_order(unit_buyer, [(data["pork"], 1)])
+        consumer_order = place_order(consumer, [(data["pork"], 1)])
+        for order in (unit_order, consumer_order):
+            ship(part(order, data["a"]), data["a_user"])
+            deliver(part(order, data["a"]), data["a_user"])
+    unit_part = part(unit_order, data["a"])
+    assert unit_part.buyer_type == "budget_unit" and "auto_accept" not in unit_part.steps
+
+    assert run_auto_accept(PLACED + datetime.timedelta(days=90)) == 1  # the consumer's part only
+    assert part(consumer_order, data["a"]).auto_accepted
+    unit_part = part(unit_order, data["a"])
+    assert unit_part.status == Status.DELIVERED and unit_part.accepted_at is None
+
+    client.force_login(unit_buyer)
+    page = client.get(reverse("customer:order", kwargs={"order_number": unit_order.number})).content.decode()
+    assert "单位的履约验收不会自动完成" in page
+    accept(unit_part, unit_buyer)
+    assert part(unit_order, data["a"]).status == Status.ACCEPTED and not part(unit_order, data["a"]).auto_accepted
