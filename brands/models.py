@@ -10,26 +10,20 @@ brand itself verified and valid: ``brands.selectors.live_product_brands`` is tha
 import datetime
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.storage import private_storage
-
-
-def _evidence_validators():
-    return [FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])]
+from core.uploads import document_file_validators
+from core.validity import is_valid_on, valid_on_q
 
 
 class RegionalBrandQuerySet(models.QuerySet):
     def live(self, on: datetime.date | None = None):
         """Verified by staff and valid on ``on`` (today by default)."""
-        on = on or timezone.localdate()
-        return self.filter(verified=True, valid_from__lte=on).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=on)
-        )
+        return self.filter(valid_on_q(on), verified=True)
 
 
 class RegionalBrand(models.Model):
@@ -55,7 +49,7 @@ class RegionalBrand(models.Model):
         upload_to="brands/%Y/%m/",
         storage=private_storage,
         blank=True,
-        validators=_evidence_validators(),
+        validators=document_file_validators(),
     )
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty for long-term."))
@@ -92,8 +86,7 @@ class RegionalBrand(models.Model):
         return reverse("brands:detail", kwargs={"slug": self.slug})
 
     def is_valid_on(self, day: datetime.date | None = None) -> bool:
-        day = day or timezone.localdate()
-        return self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)
+        return is_valid_on(self.valid_from, self.valid_until, day)
 
 
 class AuthorisationStatus(models.TextChoices):
@@ -123,7 +116,7 @@ class BrandAuthorisation(models.Model):
         upload_to="brands/authorisations/%Y/%m/",
         storage=private_storage,
         blank=True,
-        validators=_evidence_validators(),
+        validators=document_file_validators(),
         help_text=_("The holder's letter of authorisation (授权使用书) or the licence to use the mark (准用证)."),
     )
     status = models.CharField(

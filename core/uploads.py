@@ -153,6 +153,16 @@ def validate_document(upload, *, limit: int | None = None) -> str:
     return extension
 
 
+def document_file_validators():
+    """Model-field validators of an uploaded document (licence, certificate scan, evidence): PDF, JPEG, PNG.
+
+    The extension only; ``validate_document`` checks the content when the form takes the file.
+    """
+    from django.core.validators import FileExtensionValidator
+
+    return [FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])]
+
+
 def is_new_upload(value) -> bool:
     """True for a file uploaded in this request, false for the stored file a form shows again."""
     return bool(value) and hasattr(value, "content_type")

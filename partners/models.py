@@ -6,7 +6,6 @@ Oscar partner fork: our classes first, Oscar's ``import *`` last.
 import datetime
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -21,6 +20,8 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from core.models import AuditEvent
 from core.storage import private_storage
+from core.uploads import document_file_validators
+from core.validity import is_valid_on, valid_on_q
 
 
 class AssistanceLevel(models.TextChoices):
@@ -273,10 +274,7 @@ class CertificationScheme(models.Model):
 class CertificationQuerySet(models.QuerySet):
     def valid(self, on: datetime.date | None = None):
         """Within their validity dates on ``on`` (today), verified or not."""
-        on = on or timezone.localdate()
-        return self.filter(valid_from__lte=on).filter(
-            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on)
-        )
+        return self.filter(valid_on_q(on))
 
     def recognised(self, on: datetime.date | None = None):
         """What buyers may rely on: product certifications verified by staff and valid on ``on``.
@@ -322,7 +320,7 @@ class Certification(models.Model):
         upload_to="certificates/%Y/%m/",
         storage=private_storage,
         blank=True,
-        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
+        validators=document_file_validators(),
     )
 
     objects = CertificationQuerySet.as_manager()
@@ -347,8 +345,7 @@ class Certification(models.Model):
         return not self.verified
 
     def is_valid_on(self, day: datetime.date | None = None) -> bool:
-        day = day or timezone.localdate()
-        return self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)
+        return is_valid_on(self.valid_from, self.valid_until, day)
 
 
 class CertificationAlert(models.Model):
@@ -380,10 +377,6 @@ class ApplicationStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-def _document_validators():
-    return [FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])]
-
-
 class CooperativeApplication(models.Model):
     """An application to sell on the platform (供应商入驻申请): county recommends, platform reviews."""
 
@@ -407,21 +400,21 @@ class CooperativeApplication(models.Model):
         _("business licence"),
         upload_to="applications/%Y/%m/",
         storage=private_storage,
-        validators=_document_validators(),
+        validators=document_file_validators(),
     )
     food_licence = models.FileField(
         _("food production licence"),
         upload_to="applications/%Y/%m/",
         storage=private_storage,
         blank=True,
-        validators=_document_validators(),
+        validators=document_file_validators(),
     )
     bank_licence = models.FileField(
         _("bank account licence"),
         upload_to="applications/%Y/%m/",
         storage=private_storage,
         blank=True,
-        validators=_document_validators(),
+        validators=document_file_validators(),
         help_text=_("开户许可证 or the bank's proof of the account the cooperative is paid to."),
     )
     sells_processed_food = models.BooleanField(_("sells processed food"), default=False)
