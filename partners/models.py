@@ -61,6 +61,14 @@ class County(models.Model):
         blank=True,
         help_text=_("Empty where the list is not known yet."),
     )
+    counts_for_reserved_share = models.BooleanField(
+        _("counts for budget units' reserved share"),
+        default=False,
+        help_text=_(
+            "Whether budget units' purchases of its products count toward their reserved share "
+            "(the national list of 脱贫县); separate from whether its cooperatives may sell here."
+        ),
+    )
     old_revolutionary_area = models.BooleanField(_("old revolutionary base area"), default=False)
     former_division_codes = models.CharField(
         _("former division codes"),

@@ -68,6 +68,12 @@ def counties_import_reference(*, path: Path = REFERENCE_COUNTIES_CSV, update: bo
                 "division_code": row.get("division_code", ""),
                 "assistance_level": level,
                 "former_poverty_county": row["former_national_poverty_county"] == "yes",
+                # The national list of 脱贫县 decides what counts for budget units (财库〔2021〕20号);
+                # a column of its own, where the file has one, overrides it.
+                "counts_for_reserved_share": (
+                    row.get("counts_for_reserved_share") or row["former_national_poverty_county"]
+                )
+                == "yes",
                 "delisting_batch": "" if row["delisting_batch"] == "unknown" else row["delisting_batch"],
                 "border": row["border_county"] == "yes",
                 "ethnic_autonomous": row["ethnic_autonomous"] == "yes",

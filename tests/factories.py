@@ -50,6 +50,7 @@ class CountyFactory(factory.django.DjangoModelFactory):
     prefecture = "百色市"
     assistance_level = "national"
     former_poverty_county = True
+    counts_for_reserved_share = True
     guangdong_partner = "深圳市"
 
 
@@ -258,3 +259,73 @@ def labor_post(*, employer, campaign=None, slug="job", title="电子厂普工", 
     }
     values.update(overrides)
     return cms.LaborPostPage(**values)
+
+
+# --------------------------------------------------------------------------- budget units
+def credit_code(n: int, *, division: str = "440300") -> str:
+    """A valid unified social credit code (GB 32100) of an agency (机关, ``11``) in ``division``."""
+    from partners.validators import credit_code_check_character
+
+    first17 = f"11{division}{n:09d}"
+    return first17 + credit_code_check_character(first17)
+
+
+JURISDICTION_ROWS = {
+    "national": ("全国", None, 0),
+    "guangxi": ("广西壮族自治区", "national", 10),
+    "guangdong": ("广东省", "national", 20),
+    "shenzhen": ("深圳市", "guangdong", 30),
+}
+
+
+def jurisdiction(code: str = "shenzhen"):
+    """The jurisdiction row ``code`` (a migration's data; transactional tests flush it), with those above."""
+    from marketplace.procurement.models import Jurisdiction
+
+    name, parent, position = JURISDICTION_ROWS[code]
+    if parent:
+        jurisdiction(parent)
+    return Jurisdiction.objects.get_or_create(
+        code=code, defaults={"name": name, "parent_id": parent, "position": position}
+    )[0]
+
+
+def share_ratio(code: str, year: int, ratio: str, category: str = ""):
+    from marketplace.procurement.models import ShareRatio
+
+    return ShareRatio.objects.update_or_create(
+        jurisdiction=jurisdiction(code),
+        year=year,
+        category=category,
+        defaults={"minimum_ratio": Decimal(ratio), "confidence": "report"},
+    )[0]
+
+
+_unit_numbers = iter(range(1, 10**8))
+
+
+def budget_unit(name: str = "", *, parent=None, jurisdiction_code: str = "shenzhen", **fields):
+    """A budget unit saved through ``units.unit_save`` (its hierarchy path is kept there)."""
+    from marketplace.procurement.models import BudgetUnit
+    from marketplace.procurement.units import unit_save
+
+    n = next(_unit_numbers)
+    fields.setdefault("category", "school")
+    fields.setdefault("city", "深圳市")
+    unit = BudgetUnit(
+        name=name or f"测试单位{n}",
+        credit_code=fields.pop("credit_code", None) or credit_code(n + 500000),
+        jurisdiction=jurisdiction(jurisdiction_code),
+        parent=parent,
+        **fields,
+    )
+    return unit_save(unit=unit)
+
+
+def unit_member(unit, email: str | None = None, *, roles=("buyer",), contractor: str = "", user=None):
+    """A person with ``roles`` (manager, buyer, approver, finance) in ``unit``."""
+    from marketplace.procurement.units import membership_set
+
+    user = user or UserFactory(email=email or f"member{next(_unit_numbers)}@unit.example.cn")
+    membership_set(unit=unit, user=user, contractor=contractor, **dict.fromkeys(roles, True))
+    return user

@@ -13,6 +13,7 @@ from django.http import HttpResponseRedirect
 from oscar.apps.checkout import mixins
 
 from marketplace.checkout import services
+from marketplace.procurement.ordering import unit_purchase_for
 
 logger = logging.getLogger("marketplace.checkout")
 #: The orders this session placed (the last ten): a guest may be shown only those. Whose order
@@ -55,6 +56,7 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
                 order_total=order_total,
                 surcharges=surcharges,
                 request=getattr(self, "request", None),
+                unit_purchase=unit_purchase_for(user, getattr(self, "checkout_session", None)),
                 **kwargs,
             )
             if placed:

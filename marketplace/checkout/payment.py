@@ -71,18 +71,71 @@ class InvoiceAfterAcceptance(PaymentPolicy):
     buyer_text = _("Bank transfer against invoice after you accept the goods (先货后款).")
 
 
-#: The policy of each buyer type.
+class UnitDeliverFirst(PaymentPolicy):
+    """A budget unit's order, delivered first and paid against invoice within the unit's payment
+    term after the unit accepts it (先货后款; 《保障中小企业款项支付条例》: 30 days, at most 60)."""
+
+    code = "unit_deliver_first"
+    label = _("Budget unit: invoice after acceptance")
+    order_status = settings.OSCAR_INITIAL_ORDER_STATUS
+    fulfilment_status = FulfilmentStatus.TO_SHIP
+    ship_before_payment = True
+    buyer_text = _("Your unit pays against invoice within its payment term after you accept each delivery (先货后款).")
+
+
+class UnitPayFirst(PaymentPolicy):
+    """A budget unit's order paid before delivery (先款后货): each part waits until the unit's
+    finance records the money received and matches it (``procurement.payments``)."""
+
+    code = "unit_pay_first"
+    label = _("Budget unit: pay before delivery")
+    order_status = settings.OSCAR_INITIAL_ORDER_STATUS
+    fulfilment_status = FulfilmentStatus.AWAITING_PAYMENT
+    ship_before_payment = False
+    buyer_text = _(
+        "Your unit pays by bank transfer first; each cooperative ships once the payment is matched (先款后货)."
+    )
+
+
+class AwaitingUnitApproval(PaymentPolicy):
+    """An order above the unit's approval threshold: no cooperative sees it until an approver of
+    the unit approves it; then it goes on as ``then`` (the unit's own policy)."""
+
+    code = "unit_approval"
+    label = _("Budget unit: awaiting approval")
+    order_status = settings.OSCAR_INITIAL_ORDER_STATUS
+    fulfilment_status = FulfilmentStatus.AWAITING_APPROVAL
+    ship_before_payment = False
+
+    def __init__(self, then: PaymentPolicy | None = None):
+        self.then = then or UnitDeliverFirst()
+        self.buyer_text = _(
+            "The order is above your unit's approval threshold: it waits for an approver of your unit. %(then)s"
+        ) % {"then": self.then.buyer_text}
+
+
+#: The policy of each buyer type (a budget unit's depends on the unit: ``policy_for``).
 POLICIES: dict[str, type[PaymentPolicy]] = {
-    BuyerType.BUDGET_UNIT: InvoiceAfterAcceptance,
+    BuyerType.BUDGET_UNIT: UnitDeliverFirst,
     BuyerType.BUYER: InvoiceAfterAcceptance,
     BuyerType.GUEST: InvoiceAfterAcceptance,
 }
 
 
-def policy_for(user, basket) -> PaymentPolicy:
+def policy_for(user, basket, purchase=None, total=None) -> PaymentPolicy:
     """The payment policy for ``user`` (a guest: anonymous or ``None``) checking out ``basket``.
 
     The one place that chooses; the checkout preview, the placement and the thank-you page ask
-    it. ``basket`` is there for policies that will depend on what is bought (unused today).
+    it. For a budget unit's buyer, ``purchase`` (``procurement.ordering.UnitPurchase``) names the
+    unit, whose payment mode decides, and ``total`` (the order total, incl. shipping) whether the
+    order first waits for the unit's approval.
     """
-    return POLICIES[fulfilment_selectors.buyer_type_of(user)]()
+    buyer_type = fulfilment_selectors.buyer_type_of(user)
+    if buyer_type != BuyerType.BUDGET_UNIT or purchase is None:
+        return POLICIES[buyer_type]()
+    from marketplace.procurement.models import PaymentMode
+
+    policy = UnitPayFirst() if purchase.unit.payment_mode == PaymentMode.PAY_FIRST else UnitDeliverFirst()
+    if total is not None and purchase.needs_approval(total):
+        return AwaitingUnitApproval(then=policy)
+    return policy

@@ -34,7 +34,9 @@ from oscar.core.loading import get_class, get_model
 from marketplace.checkout import payment, selectors
 from marketplace.fulfilment import selectors as fulfilment_selectors
 from marketplace.fulfilment import services as fulfilment_services
+from marketplace.fulfilment.models import BuyerType
 from marketplace.fulfilment.stock import lock_stock_records
+from marketplace.procurement.ordering import unit_order_record, unit_purchase_check
 
 Basket = get_model("basket", "Basket")
 BillingAddress = get_model("order", "BillingAddress")
@@ -115,6 +117,7 @@ def order_place(
     order_total,
     surcharges=None,
     request=None,
+    unit_purchase=None,
     **kwargs,
 ) -> tuple[object, bool]:
     """Place ``basket`` as order ``order_number`` with its fulfilments; (order, placed now?).
@@ -122,13 +125,20 @@ def order_place(
     A basket that already has an order is answered with that order and ``False``, whatever the
     other arguments (see the module docstring for the steps). ``shipping_address`` and
     ``billing_address`` are unsaved Oscar order addresses (or None); ``kwargs`` go to Oscar's
-    ``OrderCreator.place_order``.
+    ``OrderCreator.place_order``. A budget unit's buyer must give ``unit_purchase``
+    (``procurement.ordering.UnitPurchase``: which of their units, the latest ship date); the order
+    then records the unit and counts its lines toward the unit's reserved share.
     """
     with transaction.atomic():
         order = basket_lock(basket)
         if order is not None:
             return order, False
-        policy = payment.policy_for(user, basket)
+        buyer_type = fulfilment_selectors.buyer_type_of(user)
+        if buyer_type == BuyerType.BUDGET_UNIT:
+            unit_purchase = unit_purchase_check(user=user, purchase=unit_purchase)
+        else:
+            unit_purchase = None
+        policy = payment.policy_for(user, basket, unit_purchase, order_total.incl_tax)
         shipments = fulfilment_selectors.shipment_plan(basket)
         basket_check_on_sale(basket, shipments)
         lock_stock_records(line.stockrecord_id for line in basket.all_lines())
@@ -148,11 +158,16 @@ def order_place(
             surcharges=surcharges,
             **kwargs,
         )
-        fulfilment_services.fulfilments_create(
+        fulfilments = fulfilment_services.fulfilments_create(
             order=order,
             shipments=shipments,
-            buyer_type=fulfilment_selectors.buyer_type_of(user),
+            buyer_type=buyer_type,
             status=policy.fulfilment_status,
+            ship_within_days=unit_purchase.ship_within_days if unit_purchase else None,
         )
+        if unit_purchase is not None:
+            unit_order_record(
+                order=order, fulfilments=fulfilments, purchase=unit_purchase, user=user, total=order_total.incl_tax
+            )
         basket.submit()
     return order, True

@@ -12,8 +12,11 @@ from django.urls import reverse
 from core.mail import Mail, absolute_url, recipient_language
 from marketplace.fulfilment.models import Fulfilment
 
-BUYER_KINDS = {"order_placed", "shipped", "delivered", "cancelled", "returned"}
-COOPERATIVE_KINDS = {"new", "accepted", "cancelled", "returned"}
+BUYER_KINDS = {"order_placed", "shipped", "delivered", "cancelled", "withdrawn", "returned"}
+COOPERATIVE_KINDS = {"new", "accepted", "problem", "cancelled", "returned"}
+#: Kinds told with another kind's message: "withdrawn" is a cancellation of a part the cooperative
+#: never saw (it waited for the unit's approval), so only the buyer hears of it.
+TEMPLATE_OF = {"withdrawn": "cancelled"}
 FOLDER = "fulfilment/emails"
 
 
@@ -35,6 +38,7 @@ HAPPENED = {
     "delivered": "delivered_at",
     "accepted": "accepted_at",
     "cancelled": "cancelled_at",
+    "withdrawn": "cancelled_at",
     "returned": "returned_at",
 }
 
@@ -55,14 +59,14 @@ def mails_for(*, fulfilment: Fulfilment, kind: str) -> list[Mail]:
             context["fulfilments"] = list(order.fulfilments.select_related("partner").order_by("partner__name"))
             key = f"order:{order.pk}:placed"
         else:
-            key = f"fulfilment:{fulfilment.pk}:{kind}:buyer"
+            key = f"fulfilment:{fulfilment.pk}:{TEMPLATE_OF.get(kind, kind)}:buyer"
         language = recipient_language(getattr(order.user, "preferred_language", None) if order.user_id else None)
         mails.append(
             Mail(
                 key=key,
                 to=order.email,
                 language=language,
-                template=f"buyer_{kind}",
+                template=f"buyer_{TEMPLATE_OF.get(kind, kind)}",
                 context={**context, "url": _buyer_url(order)},
                 folder=FOLDER,
             )

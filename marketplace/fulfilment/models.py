@@ -58,10 +58,12 @@ class ShippingMethod(models.Model):
 
 
 class FulfilmentStatus(models.TextChoices):
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting the unit's approval")
     AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
     TO_SHIP = "to_ship", _("To ship")
     SHIPPED = "shipped", _("Shipped")
     DELIVERED = "delivered", _("Delivered")
+    PROBLEM = "problem", _("Problem reported")
     ACCEPTED = "accepted", _("Accepted")
     CANCELLED = "cancelled", _("Cancelled")
     RETURNED = "returned", _("Returned")
@@ -70,9 +72,13 @@ class FulfilmentStatus(models.TextChoices):
 class FulfilmentStep:
     """The steps a fulfilment can take (the views' ``action`` names)."""
 
+    APPROVE = "approve"  # the budget unit's approver approves the order (审批通过): it can ship
+    APPROVE_FOR_PAYMENT = "approve_for_payment"  # approved, and the unit pays before delivery (先款后货)
+    PAY = "pay"  # the money arrived before delivery (款到发货)
     SHIP = "ship"  # the cooperative hands it to a carrier (发货)
     DELIVER = "deliver"  # the carrier reports delivery (已送达)
     ACCEPT = "accept"  # the buyer accepts the goods (验收)
+    REPORT_PROBLEM = "report_problem"  # the buyer finds a problem on inspection (验收有问题)
     AUTO_ACCEPT = "auto_accept"  # accepted for a buyer who did not answer (自动验收)
     EVALUATE = "evaluate"  # the buyer rates the delivery (评价); the status stays
     CANCEL = "cancel"  # before it ships (取消): the buyer or platform staff
@@ -85,11 +91,21 @@ class FulfilmentStep:
 # payment can only be cancelled until a payment policy that starts there adds its way out
 # (``checkout.payment``).
 FULFILMENT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    FulfilmentStep.APPROVE: (frozenset({FulfilmentStatus.AWAITING_APPROVAL}), FulfilmentStatus.TO_SHIP),
+    FulfilmentStep.APPROVE_FOR_PAYMENT: (
+        frozenset({FulfilmentStatus.AWAITING_APPROVAL}),
+        FulfilmentStatus.AWAITING_PAYMENT,
+    ),
+    FulfilmentStep.PAY: (frozenset({FulfilmentStatus.AWAITING_PAYMENT}), FulfilmentStatus.TO_SHIP),
     FulfilmentStep.SHIP: (frozenset({FulfilmentStatus.TO_SHIP}), FulfilmentStatus.SHIPPED),
     FulfilmentStep.DELIVER: (frozenset({FulfilmentStatus.SHIPPED}), FulfilmentStatus.DELIVERED),
     FulfilmentStep.ACCEPT: (
-        frozenset({FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED}),
+        frozenset({FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED, FulfilmentStatus.PROBLEM}),
         FulfilmentStatus.ACCEPTED,
+    ),
+    FulfilmentStep.REPORT_PROBLEM: (
+        frozenset({FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED}),
+        FulfilmentStatus.PROBLEM,
     ),
     FulfilmentStep.AUTO_ACCEPT: (
         frozenset({FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED}),
@@ -97,11 +113,13 @@ FULFILMENT_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     ),
     FulfilmentStep.EVALUATE: (frozenset({FulfilmentStatus.ACCEPTED}), FulfilmentStatus.ACCEPTED),
     FulfilmentStep.CANCEL: (
-        frozenset({FulfilmentStatus.AWAITING_PAYMENT, FulfilmentStatus.TO_SHIP}),
+        frozenset({FulfilmentStatus.AWAITING_APPROVAL, FulfilmentStatus.AWAITING_PAYMENT, FulfilmentStatus.TO_SHIP}),
         FulfilmentStatus.CANCELLED,
     ),
     FulfilmentStep.RETURN: (
-        frozenset({FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED, FulfilmentStatus.ACCEPTED}),
+        frozenset(
+            {FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED, FulfilmentStatus.PROBLEM, FulfilmentStatus.ACCEPTED}
+        ),
         FulfilmentStatus.RETURNED,
     ),
 }
@@ -212,6 +230,9 @@ class FulfilmentEvent(AuditEvent):
         CREATED = "created", _("Order placed")
         SHIPPED = "shipped", _("Shipped")
         DELIVERED = "delivered", _("Marked delivered")
+        APPROVED = "approved", _("Approved by the unit")
+        PAID = "paid", _("Paid")
+        PROBLEM = "problem", _("Problem reported")
         ACCEPTED = "accepted", _("Accepted by the buyer")
         AUTO_ACCEPTED = "auto_accepted", _("Accepted automatically")
         EVALUATED = "evaluated", _("Evaluated")

@@ -11,10 +11,11 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from core.access import BUDGET_UNIT_ROLES, has_role
+from core.access import is_platform_staff
 from marketplace.fulfilment.models import (
     BuyerType,
     Fulfilment,
+    FulfilmentStatus,
     SettlementStatement,
     ShippingMethod,
     StatementLine,
@@ -78,19 +79,47 @@ def shipment_plan(basket) -> list[Shipment]:
 def buyer_type_of(user) -> str:
     if user is None or not user.is_authenticated:
         return BuyerType.GUEST
-    if has_role(user, *BUDGET_UNIT_ROLES):
+    from marketplace.procurement.access import is_unit_buyer
+
+    if is_unit_buyer(user):
         return BuyerType.BUDGET_UNIT
     return BuyerType.BUYER
 
 
-def ship_by_date(method: ShippingMethod, placed: datetime.datetime | None = None) -> datetime.date:
+def ship_by_date(
+    method: ShippingMethod, placed: datetime.datetime | None = None, *, days: int | None = None
+) -> datetime.date:
+    """The latest ship date: ``days`` (a budget unit's choice) or the method's usual days after placing."""
     placed = placed or timezone.now()
-    return timezone.localtime(placed).date() + datetime.timedelta(days=method.ship_within_days)
+    return timezone.localtime(placed).date() + datetime.timedelta(days=days or method.ship_within_days)
+
+
+#: A part waiting for the budget unit's approval is not the cooperative's business yet: it neither
+#: sees nor ships it (platform staff do see it).
+VISIBLE_TO_COOPERATIVE = frozenset(set(FulfilmentStatus) - {FulfilmentStatus.AWAITING_APPROVAL})
+
+
+def _cooperative_scope(queryset: QuerySet[Fulfilment], user) -> QuerySet[Fulfilment]:
+    queryset = scope_to_cooperatives(queryset, user)
+    if not is_platform_staff(user):
+        queryset = queryset.filter(status__in=VISIBLE_TO_COOPERATIVE)
+    return queryset
 
 
 def fulfilments_for_cooperative_user(user) -> QuerySet[Fulfilment]:
-    """Fulfilments the user may see and work: their cooperatives' (platform staff: all)."""
-    return scope_to_cooperatives(Fulfilment.objects.select_related("order", "partner", "shipping_method"), user)
+    """Fulfilments the user may see and work: their cooperatives' released parts (platform staff: all)."""
+    return _cooperative_scope(Fulfilment.objects.select_related("order", "partner", "shipping_method"), user)
+
+
+def may_act_as_buyer(user, fulfilment: Fulfilment) -> bool:
+    """The order's buyer, or — for a budget unit's order — a buyer of the unit that placed it."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if fulfilment.order.user_id == user.pk:
+        return True
+    from marketplace.procurement.access import is_unit_buyer_of_order
+
+    return is_unit_buyer_of_order(user, fulfilment.order_id)
 
 
 def fulfilment_lines(fulfilment: Fulfilment) -> QuerySet:
@@ -146,7 +175,7 @@ def fulfilments_for_list(
     queryset = Fulfilment.objects.select_related("order", "order__user", "partner", "partner__county").order_by(
         "-created", "-pk"
     )
-    queryset = scope_to_cooperatives(queryset, user)
+    queryset = _cooperative_scope(queryset, user)
     if partner:
         queryset = queryset.filter(partner=partner)
     if county:

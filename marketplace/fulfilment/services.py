@@ -35,6 +35,7 @@ from marketplace.fulfilment.models import (
     StatementStatus,
 )
 from marketplace.fulfilment.stock import lock_stock_records
+from marketplace.procurement import counting
 from partners.access import may_act_for
 
 Order = get_model("order", "Order")
@@ -76,7 +77,9 @@ def _require_cooperative(user, fulfilment: Fulfilment) -> None:
 
 
 def _require_buyer(user, fulfilment: Fulfilment) -> None:
-    if not (user and user.is_authenticated and fulfilment.order.user_id == user.pk):
+    """The order's buyer; for a budget unit's order, any buyer of the unit that placed it
+    (the unit stays on the order when the person who placed it moves on)."""
+    if not selectors.may_act_as_buyer(user, fulfilment):
         raise PermissionDenied(_("Only the buyer of this order may do that."))
 
 
@@ -93,9 +96,12 @@ def _stock_records(fulfilment: Fulfilment) -> list[tuple]:
 
 
 def _record(fulfilment: Fulfilment, action: str, actor=None, note: str = "") -> None:
+    """The step's audit event; a budget unit's totals follow the step in the same transaction."""
     FulfilmentEvent.objects.create(
         fulfilment=fulfilment, action=action, actor=actor if actor and actor.is_authenticated else None, note=note
     )
+    if fulfilment.buyer_type == BuyerType.BUDGET_UNIT:
+        counting.unit_totals_follow(fulfilment=fulfilment, action=action)
 
 
 def _lock_order(order_id: int) -> None:
@@ -119,7 +125,7 @@ def order_status_sync(*, order_id: int) -> str:
         status = "cancelled"
     elif statuses <= {Status.ACCEPTED, Status.CANCELLED, Status.RETURNED}:
         status = "completed"
-    elif statuses <= {Status.TO_SHIP, Status.AWAITING_PAYMENT, Status.CANCELLED}:
+    elif statuses <= {Status.AWAITING_APPROVAL, Status.TO_SHIP, Status.AWAITING_PAYMENT, Status.CANCELLED}:
         status = "placed"
     else:
         status = "in_progress"
@@ -128,12 +134,23 @@ def order_status_sync(*, order_id: int) -> str:
 
 
 # --------------------------------------------------------------------------- placement
-def fulfilments_create(*, order, shipments: list[selectors.Shipment], buyer_type: str, status: str) -> list[Fulfilment]:
+def fulfilments_create(
+    *,
+    order,
+    shipments: list[selectors.Shipment],
+    buyer_type: str,
+    status: str,
+    ship_within_days: int | None = None,
+) -> list[Fulfilment]:
     """One fulfilment per cooperative of a just-placed order (call inside the placement transaction),
     each starting in ``status`` (the payment policy's, see ``checkout.payment``).
 
-    Side effects: an event per fulfilment; after commit, the new-order e-mail to each
-    cooperative and the order confirmation to the buyer.
+    ``ship_within_days`` (a budget unit's chosen latest ship date: 7, 15 or 30 days) replaces the
+    shipping method's usual days.
+
+    Side effects: an event per fulfilment; after commit, the order confirmation to the buyer and,
+    for each part the cooperative may already see (``selectors.VISIBLE_TO_COOPERATIVE``), the
+    new-order e-mail to it (a part waiting for approval or payment gets it when released).
     """
     now = timezone.now()
     created = []
@@ -147,14 +164,44 @@ def fulfilments_create(*, order, shipments: list[selectors.Shipment], buyer_type
             shipping_method=shipment.method,
             shipping_cost=shipment.charge,
             cold_chain=shipment.cold_chain,
-            ship_by=selectors.ship_by_date(shipment.method, now),
+            ship_by=selectors.ship_by_date(shipment.method, now, days=ship_within_days),
         )
         _record(fulfilment, Action.CREATED, order.user)
-        _enqueue_email(fulfilment.pk, "new")
+        if status in selectors.VISIBLE_TO_COOPERATIVE:
+            _enqueue_email(fulfilment.pk, "new")
         created.append(fulfilment)
     if created:
         _enqueue_email(created[0].pk, "order_placed")
     return created
+
+
+#: The steps that release a part held before shipping, and the event each records.
+RELEASE_ACTIONS = {
+    Step.APPROVE: Action.APPROVED,
+    Step.APPROVE_FOR_PAYMENT: Action.APPROVED,
+    Step.PAY: Action.PAID,
+}
+
+
+def fulfilment_release(*, fulfilment: Fulfilment, step: str, user, ship_within_days: int | None = None) -> Fulfilment:
+    """Release a part held for the unit's approval or for payment (``RELEASE_ACTIONS``).
+
+    Who may take the step is the caller's check (``procurement.services``: an approver, finance).
+    A part that becomes shippable gets its ship-by date counted from now and the cooperative is
+    told of the order (the e-mail it did not get while the part was held).
+    """
+    with transaction.atomic():
+        fulfilment = _locked(fulfilment)
+        target = _require_state(fulfilment, step, _("A fulfilment that is “%(status)s” cannot be released."))
+        fulfilment.status = target
+        if target == Status.TO_SHIP and ship_within_days:
+            fulfilment.ship_by = timezone.localdate() + datetime.timedelta(days=ship_within_days)
+        fulfilment.save()
+        _record(fulfilment, RELEASE_ACTIONS[step], user)
+        order_status_sync(order_id=fulfilment.order_id)
+        if target in selectors.VISIBLE_TO_COOPERATIVE:
+            _enqueue_email(fulfilment.pk, "new")
+    return fulfilment
 
 
 # --------------------------------------------------------------------------- cooperative steps
@@ -244,6 +291,30 @@ def fulfilment_accept(*, fulfilment: Fulfilment, user) -> Fulfilment:
         return _accept(fulfilment, user=user)
 
 
+def fulfilment_report_problem(*, fulfilment: Fulfilment, user, problem: str) -> Fulfilment:
+    """The buyer found a problem on inspection (验收有问题): the part waits, is not accepted, and
+    platform staff and the cooperative are told. The buyer can still accept it once put right;
+    staff record a return if the goods go back.
+    """
+    problem = (problem or "").strip()
+    with transaction.atomic():
+        fulfilment = _locked(fulfilment)
+        _require_buyer(user, fulfilment)
+        target = _require_state(
+            fulfilment, Step.REPORT_PROBLEM, _("A fulfilment that is “%(status)s” cannot have a problem reported.")
+        )
+        if not problem:
+            raise ValidationError({"problem": _("Say what is wrong with the delivery.")})
+        fulfilment.status = target
+        fulfilment.delivered_at = fulfilment.delivered_at or timezone.now()
+        fulfilment.reason = problem[:200]
+        fulfilment.save()
+        _record(fulfilment, Action.PROBLEM, user, fulfilment.reason)
+        order_status_sync(order_id=fulfilment.order_id)
+        _enqueue_email(fulfilment.pk, "problem")
+    return fulfilment
+
+
 def fulfilment_evaluate(*, fulfilment: Fulfilment, user, rating, comment: str = "") -> Fulfilment:
     """The buyer rates the cooperative's delivery (评价), once, after acceptance."""
     with transaction.atomic():
@@ -282,6 +353,7 @@ def fulfilment_cancel(*, fulfilment: Fulfilment, user, reason: str = "") -> Fulf
         target = _require_state(
             fulfilment, Step.CANCEL, _("A fulfilment that is “%(status)s” can no longer be cancelled.")
         )
+        was_visible = fulfilment.status in selectors.VISIBLE_TO_COOPERATIVE
         for record, quantity in _stock_records(fulfilment):
             record.cancel_allocation(quantity)
         fulfilment.status = target
@@ -290,7 +362,7 @@ def fulfilment_cancel(*, fulfilment: Fulfilment, user, reason: str = "") -> Fulf
         fulfilment.save()
         _record(fulfilment, Action.CANCELLED, user, fulfilment.reason)
         order_status_sync(order_id=fulfilment.order_id)
-        _enqueue_email(fulfilment.pk, "cancelled")
+        _enqueue_email(fulfilment.pk, "cancelled" if was_visible else "withdrawn")
     return fulfilment
 
 

@@ -104,6 +104,7 @@ LOCAL_APPS = [
     "brands",
     "marketplace.accounts",
     "marketplace.fulfilment",
+    "marketplace.procurement",
     "cms",
     "labor",
     "marketplace.demo",
@@ -457,6 +458,9 @@ PRODUCT_PRICE_REVIEW_PERCENT = env.int("PRODUCT_PRICE_REVIEW_PERCENT", default=0
 FOOD_LICENCE_CATEGORIES = ["加工食品"]
 # Orders: a delivered fulfilment the buyer has not accepted is accepted after this many days (验收期).
 FULFILMENT_AUTO_ACCEPT_DAYS = env.int("FULFILMENT_AUTO_ACCEPT_DAYS", default=7)
+# Hours an order above its budget unit's approval threshold waits for an approver; then it is
+# cancelled and its stock released.
+PROCUREMENT_APPROVAL_HOURS = env.int("PROCUREMENT_APPROVAL_HOURS", default=72)
 OSCAR_INITIAL_ORDER_STATUS = "placed"
 # An order's status follows its fulfilments (fulfilment.services.order_status_sync); no manual
 # changes in Oscar's dashboard, which would bypass stock release and the cooperatives' e-mails.

@@ -162,19 +162,33 @@ def test_placement_and_steps_lock_stock_through_the_one_helper(shop, monkeypatch
 
 
 # --------------------------------------------------------------------------- the payment policy
-@pytest.mark.parametrize("kind", ["guest", "buyer", "budget_unit"])
-def test_every_buyer_pays_by_invoice_after_acceptance_today(kind):
+@pytest.mark.parametrize("kind", ["guest", "buyer"])
+def test_consumers_pay_by_invoice_after_acceptance_today(kind):
     from django.contrib.auth.models import AnonymousUser
 
-    user = {
-        "guest": lambda: AnonymousUser(),
-        "buyer": lambda: buyer(),
-        "budget_unit": lambda: budget_unit_buyer("unit@school.example.cn"),
-    }[kind]()
+    user = {"guest": lambda: AnonymousUser(), "buyer": lambda: buyer()}[kind]()
     policy = payment.policy_for(user, None)
     assert isinstance(policy, InvoiceAfterAcceptance)
     assert policy.order_status == "placed" and policy.fulfilment_status == FulfilmentStatus.TO_SHIP
     assert policy.ship_before_payment is True
+
+
+def test_a_budget_units_policy_follows_its_payment_mode_and_threshold():
+    from decimal import Decimal
+
+    from marketplace.procurement.ordering import UnitPurchase
+
+    user = budget_unit_buyer("unit@school.example.cn")
+    unit = user.unit_memberships.get().unit
+    unit.approval_threshold = Decimal("500.00")
+    purchase = UnitPurchase(unit=unit, ship_within_days=15)
+
+    assert isinstance(payment.policy_for(user, None, purchase, Decimal("500.00")), payment.UnitDeliverFirst)
+    waiting = payment.policy_for(user, None, purchase, Decimal("500.01"))
+    assert isinstance(waiting, payment.AwaitingUnitApproval) and isinstance(waiting.then, payment.UnitDeliverFirst)
+    assert waiting.fulfilment_status == FulfilmentStatus.AWAITING_APPROVAL
+    unit.payment_mode = "pay_first"
+    assert isinstance(payment.policy_for(user, None, purchase, Decimal("1.00")), payment.UnitPayFirst)
 
 
 class AwaitingPayment(PaymentPolicy):
@@ -191,7 +205,7 @@ class AwaitingPayment(PaymentPolicy):
 def test_the_order_and_its_parts_start_in_the_policys_statuses(shop, monkeypatch):
     chosen = []
 
-    def stub_policy_for(user, basket):
+    def stub_policy_for(user, basket, *args):
         chosen.append((user, basket.pk))
         return AwaitingPayment()
 
@@ -212,7 +226,7 @@ def test_the_order_and_its_parts_start_in_the_policys_statuses(shop, monkeypatch
 
 
 def test_the_preview_and_thank_you_pages_show_the_policys_text(client, shop, monkeypatch):
-    monkeypatch.setattr(payment, "policy_for", lambda user, basket: AwaitingPayment())
+    monkeypatch.setattr(payment, "policy_for", lambda user, basket, *args: AwaitingPayment())
     client.force_login(shop["buyer"])
     add_to_basket(client, shop["pork"], 1)
     basket_id = start_checkout(client)
@@ -229,10 +243,19 @@ def test_the_invoice_text_is_shown_by_default(client, shop):
     assert "验收后凭发票银行转账（先货后款）。" in client.get(response["Location"]).content.decode()
 
 
-@pytest.mark.parametrize("policy", sorted(set(payment.POLICIES.values()), key=lambda cls: cls.code))
+@pytest.mark.parametrize(
+    "policy",
+    [
+        payment.InvoiceAfterAcceptance,
+        payment.UnitDeliverFirst,
+        payment.UnitPayFirst,
+        payment.AwaitingUnitApproval,
+    ],
+)
 def test_every_policy_is_complete_and_agrees_with_the_transitions_table(policy, settings):
     from marketplace.fulfilment.models import FulfilmentStep, fulfilment_steps_from
 
+    policy = policy()
     assert policy.code and str(policy.label) and str(policy.buyer_text)
     assert policy.order_status in settings.OSCAR_ORDER_STATUS_PIPELINE
     assert policy.fulfilment_status in FulfilmentStatus.values

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.test import Client
 from oscar.core.loading import get_model
 
 from marketplace.fulfilment import services
 from marketplace.fulfilment.models import Fulfilment
-from tests.factories import CooperativeFactory, CountyFactory, UserFactory, make_product
+from tests.factories import CooperativeFactory, CountyFactory, UserFactory, budget_unit, make_product, unit_member
 from tests.fulfilment.helpers import buyer, checkout
 
 Order = get_model("order", "Order")
@@ -33,10 +33,10 @@ def staff_user(email: str = "staff@platform.example.cn", *, order_dashboard: boo
     return user
 
 
-def budget_unit_buyer(email: str, **kwargs):
-    """A canteen's purchaser (预算单位采购员)."""
+def budget_unit_buyer(email: str, *, unit=None, **kwargs):
+    """A canteen's purchaser (预算单位采购员): a buyer of ``unit`` (a new school canteen by default)."""
     user = buyer(email=email, **kwargs)
-    user.groups.add(Group.objects.get_or_create(name="预算单位采购员")[0])
+    unit_member(unit or budget_unit("深圳市测试学校"), user=user, roles=("buyer",))
     return user
 
 

@@ -36,6 +36,10 @@ REFUSALS = {
     Step.EVALUATE: "Only an accepted fulfilment can be evaluated; this one is “%(status)s”.",
     Step.CANCEL: "A fulfilment that is “%(status)s” can no longer be cancelled.",
     Step.RETURN: "A fulfilment that is “%(status)s” cannot be returned.",
+    Step.APPROVE: "A fulfilment that is “%(status)s” cannot be released.",
+    Step.APPROVE_FOR_PAYMENT: "A fulfilment that is “%(status)s” cannot be released.",
+    Step.PAY: "A fulfilment that is “%(status)s” cannot be released.",
+    Step.REPORT_PROBLEM: "A fulfilment that is “%(status)s” cannot have a problem reported.",
 }
 LONG_AGO = datetime.timedelta(days=365)
 
@@ -71,6 +75,10 @@ def take(step: str, fulfilment: Fulfilment, shop) -> None:
         services.fulfilments_auto_accept()
     elif step == Step.EVALUATE:
         services.fulfilment_evaluate(fulfilment=fulfilment, user=shop["buyer"], rating=5)
+    elif step in services.RELEASE_ACTIONS:
+        services.fulfilment_release(fulfilment=fulfilment, step=step, user=shop["staff"], ship_within_days=15)
+    elif step == Step.REPORT_PROBLEM:
+        services.fulfilment_report_problem(fulfilment=fulfilment, user=shop["buyer"], problem="芒果有磕碰")
     elif step == Step.CANCEL:
         services.fulfilment_cancel(fulfilment=fulfilment, user=shop["buyer"], reason="买多了")
     elif step == Step.RETURN:
@@ -85,7 +93,11 @@ def test_the_table_covers_every_step_and_only_known_statuses():
     for sources, target in FULFILMENT_TRANSITIONS.values():
         assert sources and sources <= set(Status.values) and target in Status.values
     assert fulfilment_steps_from(Status.CANCELLED) == fulfilment_steps_from(Status.RETURNED) == frozenset()
-    assert fulfilment_statuses_allowing(Step.CANCEL) == {Status.AWAITING_PAYMENT, Status.TO_SHIP}
+    assert fulfilment_statuses_allowing(Step.CANCEL) == {
+        Status.AWAITING_APPROVAL,
+        Status.AWAITING_PAYMENT,
+        Status.TO_SHIP,
+    }
 
 
 @pytest.mark.parametrize(
