@@ -44,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("shop/", include(database_id_urls(apps.get_app_config("oscar").urls[0]))),
     path("cooperatives/", include("marketplace.cooperative_urls")),
     path("fulfilments/", include("marketplace.fulfilment.urls")),
+    path("procurement/", include("marketplace.procurement.urls")),
     path("labor/", include("labor.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include(wagtail_urls)),

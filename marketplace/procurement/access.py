@@ -81,3 +81,8 @@ def unit_buyer_orders_q(user, prefix: str = "") -> Q:
     """Orders placed for a unit in which the user is a buyer, as a filter on ``{prefix}``orders."""
     units = list(memberships_of(user, "buyer").values_list("unit_id", flat=True))
     return Q(**{f"{prefix}unit_order__unit_id__in": units})
+
+
+def role_label(role: str) -> str:
+    """The role's name in the visitor's language."""
+    return str(Membership._meta.get_field(ROLE_FIELDS[role]).verbose_name)
