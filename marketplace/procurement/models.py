@@ -232,7 +232,8 @@ class BudgetUnit(models.Model):
 
     @property
     def depth(self) -> int:
-        return max(self.path.count("/") - 1, 0)
+        """0 for a unit at the top of its hierarchy, 1 for its subordinates, …"""
+        return max(self.path.count("/") - 2, 0)
 
 
 class Membership(models.Model):
