@@ -324,3 +324,24 @@ LOCAL_LABOR_POSTS = [
     ("bama-public-welfare-cleaner", 3, "public_welfare", "乡村保洁员（公益岗位）", "services", 8, "巴马瑶族自治县", "甲篆镇",
      "甲篆镇各行政村", "1000", "1200", "month", "none", "甲篆镇社会保障服务中心 蓝主任", "13907780004"),
 ]  # fmt: skip
+
+# Budget units of Guangzhou (预算单位), a made-up hierarchy with made-up credit codes (check
+# characters computed): (key, name, category, jurisdiction, parent key, approval threshold,
+# payment mode, invoice title).
+BUDGET_UNITS = [
+    ("edu-bureau", "广州市教育局", "agency", "guangdong", None, None, "deliver_first"),
+    ("no1-school", "广州市第一中学", "school", "guangdong", "edu-bureau", "2000.00", "deliver_first"),
+    ("no2-school", "广州市第二中学", "school", "guangdong", "edu-bureau", "5000.00", "pay_first"),
+    ("edu-service", "广州市教育局后勤服务中心", "agency", "guangdong", "edu-bureau", None, "deliver_first"),
+    ("youth-palace", "广州市少年宫", "other", "guangdong", "edu-bureau", None, "deliver_first"),
+    ("no1-union", "广州市第一中学工会委员会", "trade_union", "guangdong", "no1-school", None, "deliver_first"),
+    ("health-commission", "广州市卫生健康委员会", "agency", "guangdong", None, None, "deliver_first"),
+    ("no1-hospital", "广州市第一人民医院", "hospital", "guangdong", "health-commission", "10000.00", "deliver_first"),
+]  # fmt: skip
+# Demo account → (unit key, roles, canteen contractor).
+UNIT_MEMBERS = {
+    "unit-manager@demo.yuegui.example": [("edu-bureau", ("manager",), "")],
+    "unit-buyer@demo.yuegui.example": [("no1-school", ("buyer",), ""), ("no1-union", ("buyer",), "")],
+    "unit-approver@demo.yuegui.example": [("no1-school", ("approver",), "")],
+    "unit-finance@demo.yuegui.example": [("no1-school", ("finance",), "")],
+}

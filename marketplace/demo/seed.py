@@ -72,6 +72,7 @@ class DemoSeeder:
         self.seed_pages(products)
         self.seed_translations()
         self.seed_users(cooperatives)
+        self.seed_units()
         self.seed_brands(cooperatives, products)
         self.seed_address_book()
         self.seed_orders(products)
@@ -461,6 +462,46 @@ class DemoSeeder:
                 if role == "employer":
                     Employer.objects.get(name=data.EMPLOYERS[0][0]).users.add(user)
 
+    # ------------------------------------------------------------------ budget units
+    def seed_units(self) -> None:
+        """Guangzhou's budget units in two hierarchies, and the demo accounts' roles in them."""
+        from marketplace.procurement.models import BudgetUnit, Jurisdiction
+        from marketplace.procurement.units import membership_set, unit_save
+        from partners.validators import credit_code_check_character
+
+        self.units: dict[str, BudgetUnit] = {}
+        for n, (key, name, category, jurisdiction, parent, threshold, mode) in enumerate(data.BUDGET_UNITS, 1):
+            unit = BudgetUnit.objects.filter(name=name).first()
+            if unit is None:
+                first17 = f"11440100MB{n:07d}"
+                unit = unit_save(
+                    unit=BudgetUnit(
+                        name=name,
+                        credit_code=first17 + credit_code_check_character(first17),
+                        category=category,
+                        jurisdiction=Jurisdiction.objects.get(code=jurisdiction),
+                        city="广州市",
+                        parent=self.units[parent] if parent else None,
+                        address=f"广州市天河区体育东路{100 + n}号",
+                        invoice_title=name,
+                        tax_number=first17 + credit_code_check_character(first17),
+                        registered_address=f"广州市天河区体育东路{100 + n}号",
+                        registered_phone=f"020-8{n:03d}0000",
+                        bank_name="中国工商银行广州天河支行",
+                        bank_account=f"36020000090{n:08d}",
+                        approval_threshold=Decimal(threshold) if threshold else None,
+                        payment_mode=mode,
+                    )
+                )
+            self.units[key] = unit
+        User = get_user_model()
+        for email, memberships in data.UNIT_MEMBERS.items():
+            user = User.objects.get(email=email)
+            for key, roles, contractor in memberships:
+                membership_set(
+                    unit=self.units[key], user=user, contractor=contractor, **{role: True for role in roles}
+                )
+
     # ------------------------------------------------------------------ regional brands
     def seed_brands(self, cooperatives: dict[str, Partner], products: dict[str, Product]) -> None:
         """Regional brands through their services: the brand, verified authorisations, products under it."""
@@ -507,12 +548,16 @@ class DemoSeeder:
                 is_default_for_shipping=key == "shenzhen",
             )
 
-    def _place_demo_order(self, number: str, email: str, items: list[tuple[str, int]], products, address_key: str):
-        """A real order through the placement service (stock allocated, one fulfilment per cooperative)."""
+    def _place_demo_order(
+        self, number: str, email: str, items: list[tuple[str, int]], products, address_key: str, unit_key: str = ""
+    ):
+        """A real order through the placement service (stock allocated, one fulfilment per cooperative);
+        a budget unit's buyer orders for ``unit_key`` with a 15-day ship-by."""
         from oscar.apps.partner.strategy import Selector
         from oscar.core.loading import get_class
 
         from marketplace.checkout.services import order_place
+        from marketplace.procurement.ordering import UnitPurchase
         from marketplace.shipping.methods import PerCooperativeShipping
 
         Order = get_model("order", "Order")
@@ -544,6 +589,7 @@ class DemoSeeder:
             shipping_charge=charge,
             billing_address=None,
             order_total=OrderTotalCalculator().calculate(basket, charge),
+            unit_purchase=UnitPurchase(unit=self.units[unit_key], ship_within_days=15) if unit_key else None,
         )
         return order
 
@@ -561,6 +607,7 @@ class DemoSeeder:
             [("BM-003", 4), ("TD-001", 6), ("LY-001", 2)],
             products,
             "canteen",
+            unit_key="no1-school",
         )
         for fulfilment in Fulfilment.objects.filter(order=old, status=FulfilmentStatus.TO_SHIP):
             fulfilment_services.fulfilment_ship(
