@@ -499,7 +499,7 @@ class DemoSeeder:
             user = User.objects.get(email=email)
             for key, roles, contractor in memberships:
                 membership_set(
-                    unit=self.units[key], user=user, contractor=contractor, **{role: True for role in roles}
+                    unit=self.units[key], user=user, contractor=contractor, **dict.fromkeys(roles, True)
                 )
 
     # ------------------------------------------------------------------ regional brands
