@@ -37,7 +37,8 @@ def _add(unit_id: int, year: int, **amounts: Decimal) -> None:
     amounts = {field: value for field, value in amounts.items() if value}
     if not amounts:
         return
-    UnitYearTotals.objects.get_or_create(unit_id=unit_id, year=year)
+    # INSERT … ON CONFLICT DO NOTHING: two steps of one unit at once both find the row, none fails.
+    UnitYearTotals.objects.bulk_create([UnitYearTotals(unit_id=unit_id, year=year)], ignore_conflicts=True)
     UnitYearTotals.objects.filter(unit_id=unit_id, year=year).update(
         **{field: F(field) + value for field, value in amounts.items()}
     )
