@@ -13,7 +13,7 @@ from oscar.core.loading import get_class
 from core.access import is_platform_staff
 from core.spreadsheets import SafeUnicodeCSVWriter, safe_cell
 from marketplace.fulfilment.models import Fulfilment
-from partners.access import scope_to_cooperatives
+from marketplace.fulfilment.selectors import cooperative_scope
 
 OscarOrderListView = get_class("dashboard.orders.views", "OrderListView")
 OscarReportsIndexView = get_class("dashboard.reports.views", "IndexView")
@@ -30,7 +30,7 @@ class IndexView(dashboard_views.IndexView):
         stats = super().get_stats()
         if is_platform_staff(self.request.user):
             return stats
-        own = scope_to_cooperatives(Fulfilment.objects.all(), self.request.user)
+        own = cooperative_scope(Fulfilment.objects.all(), self.request.user)
         last_day = own.filter(created__gt=now() - timedelta(hours=24))
         zero = Decimal("0.00")
         stats.update(

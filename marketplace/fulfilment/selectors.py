@@ -99,7 +99,8 @@ def ship_by_date(
 VISIBLE_TO_COOPERATIVE = frozenset(set(FulfilmentStatus) - {FulfilmentStatus.AWAITING_APPROVAL})
 
 
-def _cooperative_scope(queryset: QuerySet[Fulfilment], user) -> QuerySet[Fulfilment]:
+def cooperative_scope(queryset: QuerySet[Fulfilment], user) -> QuerySet[Fulfilment]:
+    """The fulfilments of ``queryset`` the user's cooperatives may see (platform staff: all)."""
     queryset = scope_to_cooperatives(queryset, user)
     if not is_platform_staff(user):
         queryset = queryset.filter(status__in=VISIBLE_TO_COOPERATIVE)
@@ -108,7 +109,7 @@ def _cooperative_scope(queryset: QuerySet[Fulfilment], user) -> QuerySet[Fulfilm
 
 def fulfilments_for_cooperative_user(user) -> QuerySet[Fulfilment]:
     """Fulfilments the user may see and work: their cooperatives' released parts (platform staff: all)."""
-    return _cooperative_scope(Fulfilment.objects.select_related("order", "partner", "shipping_method"), user)
+    return cooperative_scope(Fulfilment.objects.select_related("order", "partner", "shipping_method"), user)
 
 
 def may_act_as_buyer(user, fulfilment: Fulfilment) -> bool:
@@ -175,7 +176,7 @@ def fulfilments_for_list(
     queryset = Fulfilment.objects.select_related("order", "order__user", "partner", "partner__county").order_by(
         "-created", "-pk"
     )
-    queryset = _cooperative_scope(queryset, user)
+    queryset = cooperative_scope(queryset, user)
     if partner:
         queryset = queryset.filter(partner=partner)
     if county:
