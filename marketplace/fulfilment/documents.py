@@ -87,7 +87,10 @@ def _summary(statement) -> list[tuple[str, object]]:
         (pgettext("settlement statement", "Returns"), figures.returns_count),
         (pgettext("settlement statement", "Returned amount"), figures.returns_total),
         (pgettext("settlement statement", "Amount due"), figures.amount_due),
-        (pgettext("settlement statement", "Of which advanced by the platform (consumers' orders)"), figures.advanced_total),
+        (
+            pgettext("settlement statement", "Of which advanced by the platform (consumers' orders)"),
+            figures.advanced_total,
+        ),
         (_awaiting_heading(), figures.awaiting_total),
     ]
 

@@ -332,7 +332,11 @@ def statement_lines(statement: SettlementStatement) -> QuerySet[StatementLine]:
 
 def statement_awaiting_lines(statement: SettlementStatement) -> QuerySet[StatementLine]:
     """A statement's budget-unit parts accepted and awaiting the unit's payment (not included)."""
-    return statement.lines.filter(kind=StatementLine.Kind.AWAITING).select_related("fulfilment__order").order_by("day", "pk")
+    return (
+        statement.lines.filter(kind=StatementLine.Kind.AWAITING)
+        .select_related("fulfilment__order")
+        .order_by("day", "pk")
+    )
 
 
 def partners_with_sales(period: datetime.date) -> QuerySet:

@@ -39,8 +39,11 @@ class MatchForm(AccessibleErrorsMixin, forms.Form):
             self.fields["receipt"].widget = forms.HiddenInput()
         else:
             self.fields["receipt"].choices = [
-                (r.pk, _("%(reference)s · %(payer)s · %(remainder)s yuan left")
-                 % {"reference": r.reference, "payer": r.payer_name, "remainder": r.remainder})
+                (
+                    r.pk,
+                    _("%(reference)s · %(payer)s · %(remainder)s yuan left")
+                    % {"reference": r.reference, "payer": r.payer_name, "remainder": r.remainder},
+                )
                 for r in receipts
             ]
         orders: dict[int, tuple[str, Decimal]] = {}
@@ -51,13 +54,20 @@ class MatchForm(AccessibleErrorsMixin, forms.Form):
                 (
                     f"part:{fulfilment.pk}",
                     _("%(order)s · %(cooperative)s · %(outstanding)s yuan outstanding")
-                    % {"order": part.order_number, "cooperative": fulfilment.partner.name, "outstanding": part.outstanding},
+                    % {
+                        "order": part.order_number,
+                        "cooperative": fulfilment.partner.name,
+                        "outstanding": part.outstanding,
+                    },
                 )
             )
             number, total = orders.get(fulfilment.order_id, (part.order_number, Decimal("0.00")))
             orders[fulfilment.order_id] = (number, total + part.outstanding)
         order_choices = [
-            (f"order:{pk}", _("Whole order %(order)s · %(outstanding)s yuan outstanding") % {"order": number, "outstanding": total})
+            (
+                f"order:{pk}",
+                _("Whole order %(order)s · %(outstanding)s yuan outstanding") % {"order": number, "outstanding": total},
+            )
             for pk, (number, total) in orders.items()
         ]
         self.fields["target"].choices = [

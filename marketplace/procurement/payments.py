@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -134,7 +134,9 @@ def overdue_by_unit(*, units, today: datetime.date | None = None) -> list[tuple[
     groups: dict[int, list[PartOwed]] = {}
     for part in overdue_parts(units=units, today=today):
         groups.setdefault(part.unit.pk, []).append(part)
-    result = [(parts[0].unit, parts, money_round(sum((p.outstanding for p in parts), ZERO))) for parts in groups.values()]
+    result = [
+        (parts[0].unit, parts, money_round(sum((p.outstanding for p in parts), ZERO))) for parts in groups.values()
+    ]
     result.sort(key=lambda group: (group[0].path, group[0].pk))
     return result
 
@@ -197,7 +199,9 @@ def fulfilment_paid(*, fulfilment: Fulfilment) -> Decimal:
 # --------------------------------------------------------------------------- services
 def _require_finance(user, unit: BudgetUnit) -> None:
     if not access.has_unit_role(user, unit, "finance"):
-        raise PermissionDenied(_("Only the finance staff of %(unit)s may record and match its payments.") % {"unit": unit.name})
+        raise PermissionDenied(
+            _("Only the finance staff of %(unit)s may record and match its payments.") % {"unit": unit.name}
+        )
 
 
 def _decimal(value, field: str) -> Decimal:
@@ -281,9 +285,7 @@ def receipt_record(
                     recorded_by=user,
                 )
         except IntegrityError:
-            raise ValidationError(
-                {"reference": _("A payment with this bank reference is already recorded.")}
-            ) from None
+            raise ValidationError({"reference": _("A payment with this bank reference is already recorded.")}) from None
 
 
 def _order_parts(order, unit: BudgetUnit) -> list[Fulfilment]:
@@ -319,10 +321,13 @@ def receipt_allocate(*, receipt: Receipt, user, allocations: list[tuple[object, 
                 raise ValidationError({"amount": _("The amount must be more than zero.")})
             if isinstance(target, Order):
                 if not hasattr(target, "unit_order") or target.unit_order.unit_id != unit.pk:
-                    raise ValidationError(_("Order %(number)s is not an order of %(unit)s.") % {
-                        "number": target.number,
-                        "unit": unit.name,
-                    })
+                    raise ValidationError(
+                        _("Order %(number)s is not an order of %(unit)s.")
+                        % {
+                            "number": target.number,
+                            "unit": unit.name,
+                        }
+                    )
                 parts = _order_parts(target, unit)
                 if not parts:
                     raise ValidationError(_("Nothing is owed for order %(number)s.") % {"number": target.number})
@@ -359,7 +364,12 @@ def receipt_allocate(*, receipt: Receipt, user, allocations: list[tuple[object, 
         for pk, amount in wanted:
             part = locked.get(pk)
             unit_order = getattr(part.order, "unit_order", None) if part else None
-            if part is None or part.buyer_type != BuyerType.BUDGET_UNIT or unit_order is None or unit_order.unit_id != unit.pk:
+            if (
+                part is None
+                or part.buyer_type != BuyerType.BUDGET_UNIT
+                or unit_order is None
+                or unit_order.unit_id != unit.pk
+            ):
                 raise ValidationError(_("That part is not an order part of %(unit)s.") % {"unit": unit.name})
             if part.status not in OWED_STATUSES:
                 raise ValidationError(
@@ -386,7 +396,10 @@ def receipt_allocate(*, receipt: Receipt, user, allocations: list[tuple[object, 
                 }
             )
         created = ReceiptAllocation.objects.bulk_create(
-            [ReceiptAllocation(receipt=receipt, fulfilment_id=pk, amount=amount, matched_by=user) for pk, amount in wanted]
+            [
+                ReceiptAllocation(receipt=receipt, fulfilment_id=pk, amount=amount, matched_by=user)
+                for pk, amount in wanted
+            ]
         )
         for pk in part_ids:
             part = locked[pk]

@@ -52,7 +52,9 @@ def _match(request, unit, form) -> bool:
         form.add_error("target", _("Choose a part or an order of this unit."))
         return False
     try:
-        payments.receipt_allocate(receipt=receipt, user=request.user, allocations=[(target, form.cleaned_data["amount"])])
+        payments.receipt_allocate(
+            receipt=receipt, user=request.user, allocations=[(target, form.cleaned_data["amount"])]
+        )
     except ValidationError as error:
         add_service_errors(form, error)
         return False
@@ -140,7 +142,9 @@ class ReceiptDetailView(PortalMixin, View):
         unit = self.get_unit(unit)
         receipt = self.get_receipt(unit, pk)
         self.require_role(unit, "finance")
-        form = MatchForm(request.POST, receipts=[receipt], parts=payments.parts_owed(units=[unit]), fixed_receipt=receipt)
+        form = MatchForm(
+            request.POST, receipts=[receipt], parts=payments.parts_owed(units=[unit]), fixed_receipt=receipt
+        )
         if _match(request, unit, form):
             return redirect("procurement:receipt", unit=unit.pk, pk=receipt.pk)
         return render(request, self.template_name, self.context(unit, receipt, form), status=400)

@@ -16,9 +16,14 @@ from marketplace.fulfilment.models import FulfilmentStatus
 from marketplace.procurement import payments
 from marketplace.procurement.models import Receipt, ReceiptAllocation, UnitOrder
 from tests.fulfilment.builders import part, place_order, ship, staff_user
-from tests.procurement.test_receipts import TODAY, accepted_order, owing, record, state, utc  # noqa: F401
+from tests.procurement.test_receipts import TODAY, accepted_order, owing_data, record, state, utc
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owing(units):
+    return owing_data(units)
 
 
 def test_due_is_acceptance_plus_30_days(owing):
@@ -246,3 +251,26 @@ def test_platform_staff_see_every_overdue_part_by_unit(owing):
     assert early.status_code == 200
     # a unit's own member (not staff) is refused
     assert browser_for(owing["a_finance"]).get(reverse("procurement:overdue")).status_code == 403
+
+
+def test_the_units_page_keeps_to_a_query_budget_however_many_parts_are_owed(owing, django_assert_max_num_queries):
+    for _n in range(3):
+        accepted_order(owing["a_buyer"], owing, [(owing["pork"], 1), (owing["mango"], 1)])
+    record(owing, amount="10.00", reference="ICBC-A")
+    record(owing, amount="10.00", reference="ICBC-B")
+    browser = browser_for(owing["a_finance"])
+    url = reverse("procurement:receipts", kwargs={"unit": owing["school_a"].pk})
+    browser.get(url)  # sessions and caches warm
+    with django_assert_max_num_queries(20):
+        response = browser.get(url)
+    assert len(response.context["owed"]) == 8
+
+
+def test_the_units_page_reads_in_english_and_traditional_chinese(owing):
+    from django.utils import translation
+
+    browser = browser_for(owing["a_finance"])
+    for language, words in (("en", "Parts owed"), ("zh-hant", "應付貨款"), ("zh-hans", "应付货款")):
+        with translation.override(language):
+            url = reverse("procurement:receipts", kwargs={"unit": owing["school_a"].pk})
+        assert words in browser.get(url).content.decode(), language

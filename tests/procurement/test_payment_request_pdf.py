@@ -12,9 +12,14 @@ from pypdf import PdfReader
 
 from tests.factories import CooperativeFactory
 from tests.fulfilment.builders import cooperative_user, part, place_order, ship, staff_user
-from tests.procurement.test_receipts import owing, record, utc  # noqa: F401
+from tests.procurement.test_receipts import owing_data, record, utc
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owing(units):
+    return owing_data(units)
 
 
 def url_of(fulfilment) -> str:
@@ -92,7 +97,11 @@ def test_the_unit_its_supervisors_and_staff_download_it(owing, who):
 
 @pytest.mark.parametrize("who", ["b_user", "other_coop", "b_buyer", "b_manager", "other_manager"])
 def test_other_cooperatives_and_other_units_get_404(owing, who):
-    user = cooperative_user(CooperativeFactory(name="凌云白毫茶合作社"), "tea@coop.example.cn") if who == "other_coop" else owing[who]
+    user = (
+        cooperative_user(CooperativeFactory(name="凌云白毫茶合作社"), "tea@coop.example.cn")
+        if who == "other_coop"
+        else owing[who]
+    )
     assert get(user, owing["pork_part"]).status_code == 404
 
 

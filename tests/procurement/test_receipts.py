@@ -35,15 +35,18 @@ def accepted_order(user, cooperatives: dict, items: list[tuple], when: str = ACC
     with freeze_time(utc(when) - datetime.timedelta(days=3)):
         order = place_order(user, items)
     with freeze_time(utc(when)):
-        for cooperative, member in ((cooperatives["a"], cooperatives["a_user"]), (cooperatives["b"], cooperatives["b_user"])):
+        for cooperative, member in (
+            (cooperatives["a"], cooperatives["a_user"]),
+            (cooperatives["b"], cooperatives["b_user"]),
+        ):
             if order.lines.filter(partner=cooperative).exists():
                 deliver(ship(part(order, cooperative), member), member)
                 accept(part(order, cooperative), user)
     return order
 
 
-@pytest.fixture
-def owing(units):
+def owing_data(units) -> dict:
+    """The ``units`` fixture's people, two cooperatives and school A's order accepted on 2026-03-02."""
     data = two_cooperatives()
     data["pork"].stockrecords.update(num_in_stock=100)
     data["mango"].stockrecords.update(num_in_stock=100)
@@ -51,6 +54,11 @@ def owing(units):
     data["pork_part"] = part(data["order"], data["a"])
     data["mango_part"] = part(data["order"], data["b"])
     return {**units, **data}
+
+
+@pytest.fixture
+def owing(units):
+    return owing_data(units)
 
 
 def record(owing, amount="98.00", reference="ICBC-001", user=None, **fields):
@@ -151,9 +159,7 @@ def test_an_allocation_over_a_parts_outstanding_amount_is_refused(owing):
     receipt = record(owing, amount="150.00")
     before = state()
     with pytest.raises(ValidationError) as refused:
-        payments.receipt_allocate(
-            receipt=receipt, user=owing["a_finance"], allocations=[(owing["pork_part"], "98.01")]
-        )
+        payments.receipt_allocate(receipt=receipt, user=owing["a_finance"], allocations=[(owing["pork_part"], "98.01")])
     assert "98.00" in refused.value.message_dict["amount"][0]
     # the same part twice in one match, together over its amount
     with pytest.raises(ValidationError):
@@ -239,9 +245,13 @@ def test_a_member_of_unit_a_cannot_act_on_unit_bs_receipt(owing, units):
 
     # A's finance cannot match B's receipt, nor put A's money on B's part, nor record for B
     with pytest.raises(PermissionDenied):
-        payments.receipt_allocate(receipt=b_receipt, user=owing["a_finance"], allocations=[(part(b_order, owing["a"]), "10")])
+        payments.receipt_allocate(
+            receipt=b_receipt, user=owing["a_finance"], allocations=[(part(b_order, owing["a"]), "10")]
+        )
     with pytest.raises(ValidationError):
-        payments.receipt_allocate(receipt=a_receipt, user=owing["a_finance"], allocations=[(part(b_order, owing["a"]), "10")])
+        payments.receipt_allocate(
+            receipt=a_receipt, user=owing["a_finance"], allocations=[(part(b_order, owing["a"]), "10")]
+        )
     with pytest.raises(ValidationError):
         payments.receipt_allocate(receipt=a_receipt, user=owing["a_finance"], allocations=[(b_order, "10")])
     with pytest.raises(PermissionDenied):

@@ -18,11 +18,10 @@ from pypdf import PdfReader
 from marketplace.fulfilment import services
 from marketplace.fulfilment.models import StatementLine
 from marketplace.procurement import payments
-from tests.fulfilment.builders import part, staff_user
+from tests.fulfilment.builders import part, place_order, staff_user
 from tests.fulfilment.helpers import buyer
 from tests.fulfilment.test_settlement import accepted_at, prepare
 from tests.procurement.test_receipts import accepted_order, utc
-from tests.fulfilment.builders import place_order
 
 pytestmark = pytest.mark.django_db
 MARCH, APRIL = datetime.date(2026, 3, 1), datetime.date(2026, 4, 1)
@@ -63,10 +62,7 @@ def money(units):
 
 
 def kinds(statement) -> dict:
-    return {
-        (line.fulfilment_id, line.kind): (line.day, line.amount)
-        for line in statement.lines.all()
-    }
+    return {(line.fulfilment_id, line.kind): (line.day, line.amount) for line in statement.lines.all()}
 
 
 def test_a_budget_unit_part_accepted_in_march_and_paid_in_april_appears_in_april_not_march(
@@ -121,9 +117,7 @@ def test_a_return_after_settlement_still_deducts(money, django_capture_on_commit
     staff = staff_user()
     with freeze_time(utc("2026-04-08 04:00")):
         services.fulfilment_return(fulfilment=money["unit_part"], user=staff, reason="质量问题")
-        services.fulfilment_return(
-            fulfilment=part(money["consumer_order"], money["a"]), user=staff, reason="质量问题"
-        )
+        services.fulfilment_return(fulfilment=part(money["consumer_order"], money["a"]), user=staff, reason="质量问题")
 
     april = prepare(money["a"], APRIL, capture=django_capture_on_commit_callbacks, at="2026-04-10 04:00:00")
 
@@ -146,16 +140,16 @@ def test_the_page_the_xlsx_and_the_pdf_show_what_awaits_the_units_payment(money,
     html = Client()
     html.force_login(staff_user())
     page = html.get(reverse("fulfilment:statements")).content.decode()
-    assert AWAITING_LABEL in page and "1 · ¥98.00" in page and "由平台垫付" in page
+    assert AWAITING_LABEL in page and "1 · ¥98.00" in page and "其中平台垫付" in page and "¥98.00" in page
 
     sheet = load_workbook(io.BytesIO(march.xlsx.read())).active
-    rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     summary = {row[0]: row[1] for row in rows[1:13]}
     assert summary["应结金额"] == pytest.approx(98.00)
     assert summary[AWAITING_LABEL] == pytest.approx(98.00)
     heading = next(i for i, row in enumerate(rows) if row[0] == AWAITING_LABEL and row[1] is None)
     assert rows[heading + 2][1] == order_number and rows[heading + 2][5] == pytest.approx(98.00)
-    main_lines = [row[1] for row in rows[: heading]]
+    main_lines = [row[1] for row in rows[:heading]]
     assert order_number not in main_lines
 
     text = PdfReader(io.BytesIO(march.pdf.read())).pages[0].extract_text()
