@@ -50,11 +50,28 @@ def _headers() -> list[str]:
     ]
 
 
+def _kind_text(line) -> str:
+    if line.kind == "sale" and line.fulfilment.buyer_type == "budget_unit":
+        return pgettext("settlement statement", "Accepted, paid by the unit")
+    return line.get_kind_display()
+
+
 def _rows(statement) -> list[list]:
     return [
-        [line.day, line.fulfilment.order.number, line.get_kind_display(), line.goods, line.shipping, line.amount]
+        [line.day, line.fulfilment.order.number, _kind_text(line), line.goods, line.shipping, line.amount]
         for line in selectors.statement_lines(statement)
     ]
+
+
+def _awaiting_rows(statement) -> list[list]:
+    return [
+        [line.day, line.fulfilment.order.number, line.get_kind_display(), line.goods, line.shipping, line.amount]
+        for line in selectors.statement_awaiting_lines(statement)
+    ]
+
+
+def _awaiting_heading() -> str:
+    return pgettext("settlement statement", "Accepted, awaiting the buyer's payment — not included")
 
 
 def _summary(statement) -> list[tuple[str, object]]:
@@ -70,6 +87,11 @@ def _summary(statement) -> list[tuple[str, object]]:
         (pgettext("settlement statement", "Returns"), figures.returns_count),
         (pgettext("settlement statement", "Returned amount"), figures.returns_total),
         (pgettext("settlement statement", "Amount due"), figures.amount_due),
+        (
+            pgettext("settlement statement", "Of which advanced by the platform (consumers' orders)"),
+            figures.advanced_total,
+        ),
+        (_awaiting_heading(), figures.awaiting_total),
     ]
 
 
@@ -85,6 +107,13 @@ def statement_xlsx(statement) -> bytes:
     append_row(sheet, _headers(), font=Font(bold=True))
     for row in _rows(statement):
         append_row(sheet, row)
+    awaiting = _awaiting_rows(statement)
+    if awaiting:
+        sheet.append([])
+        append_row(sheet, [_awaiting_heading()], font=Font(bold=True))
+        append_row(sheet, _headers(), font=Font(bold=True))
+        for row in awaiting:
+            append_row(sheet, row)
     for column, width in zip("ABCDEF", (16, 20, 10, 14, 12, 14), strict=True):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
@@ -98,6 +127,22 @@ def _pdf_text(value) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+def _lines_table(rows: list[list]) -> Table:
+    lines = Table(rows, repeatRows=1, hAlign="LEFT")
+    lines.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), PDF_FONT),
+                ("FONTSIZE", (0, 0), (-1, -1), 9),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8efe8")),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("ALIGN", (3, 1), (-1, -1), "RIGHT"),
+            ]
+        )
+    )
+    return lines
 
 
 def statement_pdf(statement) -> bytes:
@@ -116,20 +161,17 @@ def statement_pdf(statement) -> bytes:
     summary = Table([[label, _pdf_text(value)] for label, value in _summary(statement)], hAlign="LEFT")
     summary.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), PDF_FONT), ("FONTSIZE", (0, 0), (-1, -1), 10)]))
     rows = [_headers()] + [[_pdf_text(cell) for cell in row] for row in _rows(statement)]
-    lines = Table(rows, repeatRows=1, hAlign="LEFT")
-    lines.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), PDF_FONT),
-                ("FONTSIZE", (0, 0), (-1, -1), 9),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8efe8")),
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                ("ALIGN", (3, 1), (-1, -1), "RIGHT"),
-            ]
-        )
-    )
     story = [Paragraph(_("Settlement statement"), title), Spacer(1, 4 * mm), summary, Spacer(1, 6 * mm)]
-    story.append(lines if len(rows) > 1 else Paragraph(_("No accepted fulfilments or returns in this month."), body))
+    story.append(
+        _lines_table(rows) if len(rows) > 1 else Paragraph(_("No accepted fulfilments or returns in this month."), body)
+    )
+    awaiting = _awaiting_rows(statement)
+    if awaiting:
+        story += [
+            Spacer(1, 6 * mm),
+            Paragraph(_awaiting_heading(), body),
+            _lines_table([_headers()] + [[_pdf_text(cell) for cell in row] for row in awaiting]),
+        ]
     document.build(story)
     return buffer.getvalue()
 

@@ -3,7 +3,8 @@
 Oscar places one order for the whole basket; each cooperative in it gets one
 ``Fulfilment`` with its own status, shipping and acceptance. Lines stay Oscar's order
 lines (``Line.partner`` says whose they are). Settlement statements sum accepted
-fulfilments (and subtract returns) per cooperative and calendar month.
+fulfilments (and subtract returns) per cooperative and calendar month; a budget unit's part
+counts in the month its payment is fully received (``fulfilment.selectors.settlement_entries``).
 """
 
 from decimal import Decimal
@@ -289,6 +290,16 @@ class SettlementStatement(models.Model):
     )
     payment_reference = models.CharField(_("payment reference"), max_length=64, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
+    #: Consumers' accepted parts in ``goods_total + shipping_total``: the platform advances them
+    #: (they pay by invoice; online payment comes later).
+    advanced_total = models.DecimalField(
+        _("advanced by the platform"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    #: Budget units' parts accepted by the month's end but not fully paid by then: shown, not included.
+    awaiting_count = models.PositiveIntegerField(_("accepted, awaiting the buyer's payment"), default=0)
+    awaiting_total = models.DecimalField(
+        _("awaiting the buyer's payment (not included)"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
 
     class Meta:
         ordering = ("-period", "partner__name")
@@ -301,11 +312,13 @@ class SettlementStatement(models.Model):
 
 
 class StatementLine(models.Model):
-    """One accepted fulfilment (positive) or one return of an accepted fulfilment (negative)."""
+    """One accepted fulfilment (positive) or one return of an accepted fulfilment (negative); or a
+    budget unit's part accepted and not yet paid for (``AWAITING``: listed, not in the amount due)."""
 
     class Kind(models.TextChoices):
         SALE = "sale", _("Accepted")
         RETURN = "return", _("Returned")
+        AWAITING = "awaiting", _("Accepted, awaiting the buyer's payment")
 
     statement = models.ForeignKey(SettlementStatement, on_delete=models.CASCADE, related_name="lines")
     fulfilment = models.ForeignKey(Fulfilment, on_delete=models.PROTECT, related_name="statement_lines")

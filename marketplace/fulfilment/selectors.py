@@ -7,7 +7,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import DecimalField, F, Max, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -209,13 +210,66 @@ def month_bounds(period: datetime.date) -> tuple[datetime.datetime, datetime.dat
     )
 
 
-def settlement_entries(*, partner, period: datetime.date) -> tuple[list[Fulfilment], list[Fulfilment]]:
-    """Fulfilments accepted in the month, and accepted fulfilments returned in the month."""
+def _unit_parts_paid(queryset: QuerySet[Fulfilment], end: datetime.datetime | None = None) -> QuerySet[Fulfilment]:
+    """Budget units' parts annotated with ``paid`` (matched receipts, ``procurement.payments``; only those
+    matched before ``end`` if given) and ``paid_at`` (when the last of them was matched)."""
+    allocations = Q(receipt_allocations__created__lt=end) if end else Q()
+    return queryset.filter(buyer_type=BuyerType.BUDGET_UNIT).annotate(
+        paid=Coalesce(
+            Sum("receipt_allocations__amount", filter=allocations),
+            Value(Decimal("0.00")),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        ),
+        paid_at=Max("receipt_allocations__created", filter=allocations),
+    )
+
+
+def settlement_entries(
+    *, partner, period: datetime.date
+) -> tuple[list[Fulfilment], list[Fulfilment], list[Fulfilment]]:
+    """What a cooperative's statement of one month holds: (sales, returns, awaiting).
+
+    Money follows the buyer's payment:
+
+    - a budget unit's part is payable to the cooperative in the month the unit's payment for it is
+      fully received (the last match of a receipt, ``procurement.payments``) — or the month it is
+      accepted, if it was paid before (先款后货); until then it is **awaiting** the unit's payment:
+      listed, not included;
+    - other buyers' parts (consumers pay by invoice; online payment comes later) count in the month
+      they are accepted: the platform advances them;
+    - a return deducts in the month of the return, once the part has counted (a budget unit's part
+      returned before it was paid for in full deducts nothing: it never counted).
+
+    Each sale carries ``settled_at`` (the moment it counts); each awaiting part ``paid`` (so far).
+    """
     start, end = month_bounds(period)
     base = Fulfilment.objects.filter(partner=partner).select_related("order").order_by("accepted_at", "pk")
-    sales = list(base.filter(accepted_at__gte=start, accepted_at__lt=end))
-    returns = list(base.filter(accepted_at__isnull=False, returned_at__gte=start, returned_at__lt=end))
-    return sales, returns
+    others = base.exclude(buyer_type=BuyerType.BUDGET_UNIT)
+    sales = list(others.filter(accepted_at__gte=start, accepted_at__lt=end))
+    for fulfilment in sales:
+        fulfilment.settled_at = fulfilment.accepted_at
+    returns = list(others.filter(accepted_at__isnull=False, returned_at__gte=start, returned_at__lt=end))
+
+    paid_in_full = (
+        _unit_parts_paid(base.filter(accepted_at__isnull=False))
+        .filter(paid__gte=F("goods_total") + F("shipping_cost"))
+        .annotate(settled_at=Greatest("accepted_at", "paid_at"))
+    )
+    sales += list(paid_in_full.filter(settled_at__gte=start, settled_at__lt=end))
+    returns += list(
+        paid_in_full.filter(returned_at__isnull=False).filter(
+            Q(returned_at__gte=start, returned_at__lt=end, settled_at__lt=end)
+            | Q(settled_at__gte=start, settled_at__lt=end, returned_at__lt=start)
+        )
+    )
+    awaiting = list(
+        _unit_parts_paid(base.filter(accepted_at__lt=end), end=end)
+        .exclude(returned_at__lt=end)
+        .filter(paid__lt=F("goods_total") + F("shipping_cost"))
+    )
+    sales.sort(key=lambda f: (f.settled_at, f.pk))
+    returns.sort(key=lambda f: (f.returned_at, f.pk))
+    return sales, returns, awaiting
 
 
 def statements_for_user(user) -> QuerySet[SettlementStatement]:
@@ -238,6 +292,11 @@ class StatementFigures:
     returns_count: int
     returns_total: Decimal
     amount_due: Decimal
+    #: of ``accepted_total``: consumers' parts, which the platform advances
+    advanced_total: Decimal = Decimal("0.00")
+    #: budget units' parts accepted and not yet paid for: shown apart, not in ``amount_due``
+    awaiting_count: int = 0
+    awaiting_total: Decimal = Decimal("0.00")
 
 
 def statement_figures(statement: SettlementStatement) -> StatementFigures:
@@ -249,6 +308,9 @@ def statement_figures(statement: SettlementStatement) -> StatementFigures:
         returns_count=statement.returns_count,
         returns_total=statement.returns_total,
         amount_due=statement.amount_due,
+        advanced_total=statement.advanced_total,
+        awaiting_count=statement.awaiting_count,
+        awaiting_total=statement.awaiting_total,
     )
 
 
@@ -261,15 +323,33 @@ def statements_with_figures(statements) -> list[SettlementStatement]:
 
 
 def statement_lines(statement: SettlementStatement) -> QuerySet[StatementLine]:
-    """A statement's lines in date order, with the order number each names."""
-    return statement.lines.select_related("fulfilment__order").order_by("day", "pk")
+    """A statement's sales and returns in date order, with the order number each names."""
+    return (
+        statement.lines.exclude(kind=StatementLine.Kind.AWAITING)
+        .select_related("fulfilment__order")
+        .order_by("day", "pk")
+    )
+
+
+def statement_awaiting_lines(statement: SettlementStatement) -> QuerySet[StatementLine]:
+    """A statement's budget-unit parts accepted and awaiting the unit's payment (not included)."""
+    return (
+        statement.lines.filter(kind=StatementLine.Kind.AWAITING)
+        .select_related("fulfilment__order")
+        .order_by("day", "pk")
+    )
 
 
 def partners_with_sales(period: datetime.date) -> QuerySet:
+    """Cooperatives with parts accepted, returned or paid for by a budget unit in the month."""
     start, end = month_bounds(period)
     return Partner.objects.filter(
         Q(fulfilments__accepted_at__gte=start, fulfilments__accepted_at__lt=end)
         | Q(fulfilments__returned_at__gte=start, fulfilments__returned_at__lt=end)
+        | Q(
+            fulfilments__receipt_allocations__created__gte=start,
+            fulfilments__receipt_allocations__created__lt=end,
+        )
     ).distinct()
 
 

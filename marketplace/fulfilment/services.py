@@ -450,6 +450,11 @@ def statement_request(*, partner, period: datetime.date, user=None) -> Settlemen
 def statement_generate(*, statement_id: int) -> SettlementStatement | None:
     """Compute a statement's lines and totals and write its XLSX and PDF.
 
+    Money follows the buyer's payment (``selectors.settlement_entries``): a budget unit's part counts
+    in the month the unit's payment for it is fully received; its parts accepted and not yet paid are
+    listed apart (``StatementLine.Kind.AWAITING``, ``awaiting_total``) and not included; other buyers'
+    parts count when accepted, advanced by the platform (``advanced_total``).
+
     Idempotent: lines are rebuilt from the fulfilments each time; a paid statement is left alone.
     """
     from marketplace.fulfilment import documents
@@ -463,31 +468,46 @@ def statement_generate(*, statement_id: int) -> SettlementStatement | None:
         )
         if statement is None or statement.status == StatementStatus.PAID:
             return statement
-        sales, returns = selectors.settlement_entries(partner=statement.partner, period=statement.period)
+        sales, returns, awaiting = selectors.settlement_entries(partner=statement.partner, period=statement.period)
         statement.lines.all().delete()
-        lines = [
-            StatementLine(
-                statement=statement,
-                fulfilment=fulfilment,
-                kind=StatementLine.Kind.SALE,
-                day=timezone.localtime(fulfilment.accepted_at).date(),
-                goods=fulfilment.goods_total,
-                shipping=fulfilment.shipping_cost,
-                amount=fulfilment.total,
-            )
-            for fulfilment in sales
-        ] + [
-            StatementLine(
-                statement=statement,
-                fulfilment=fulfilment,
-                kind=StatementLine.Kind.RETURN,
-                day=timezone.localtime(fulfilment.returned_at).date(),
-                goods=-fulfilment.goods_total,
-                shipping=-fulfilment.shipping_cost,
-                amount=-fulfilment.total,
-            )
-            for fulfilment in returns
-        ]
+        lines = (
+            [
+                StatementLine(
+                    statement=statement,
+                    fulfilment=fulfilment,
+                    kind=StatementLine.Kind.SALE,
+                    day=timezone.localtime(fulfilment.settled_at).date(),
+                    goods=fulfilment.goods_total,
+                    shipping=fulfilment.shipping_cost,
+                    amount=fulfilment.total,
+                )
+                for fulfilment in sales
+            ]
+            + [
+                StatementLine(
+                    statement=statement,
+                    fulfilment=fulfilment,
+                    kind=StatementLine.Kind.RETURN,
+                    day=timezone.localtime(fulfilment.returned_at).date(),
+                    goods=-fulfilment.goods_total,
+                    shipping=-fulfilment.shipping_cost,
+                    amount=-fulfilment.total,
+                )
+                for fulfilment in returns
+            ]
+            + [
+                StatementLine(
+                    statement=statement,
+                    fulfilment=fulfilment,
+                    kind=StatementLine.Kind.AWAITING,
+                    day=timezone.localtime(fulfilment.accepted_at).date(),
+                    goods=fulfilment.goods_total,
+                    shipping=fulfilment.shipping_cost,
+                    amount=fulfilment.total,
+                )
+                for fulfilment in awaiting
+            ]
+        )
         StatementLine.objects.bulk_create(lines)
         zero = Decimal("0.00")
         statement.sales_count = len(sales)
@@ -496,6 +516,9 @@ def statement_generate(*, statement_id: int) -> SettlementStatement | None:
         statement.returns_count = len(returns)
         statement.returns_total = sum((f.total for f in returns), zero)
         statement.amount_due = statement.goods_total + statement.shipping_total - statement.returns_total
+        statement.advanced_total = sum((f.total for f in sales if f.buyer_type != BuyerType.BUDGET_UNIT), zero)
+        statement.awaiting_count = len(awaiting)
+        statement.awaiting_total = sum((f.total for f in awaiting), zero)
         statement.generated_at = timezone.now()
         documents.write_statement_files(statement)
         statement.status = StatementStatus.READY
