@@ -53,7 +53,25 @@ class BudgetUnitAdminForm(forms.ModelForm):
 
     class Meta:
         model = BudgetUnit
-        fields = "__all__"
+        fields = (
+            "name",
+            "credit_code",
+            "category",
+            "jurisdiction",
+            "city",
+            "parent",
+            "address",
+            "is_active",
+            "invoice_title",
+            "tax_number",
+            "registered_address",
+            "registered_phone",
+            "bank_name",
+            "bank_account",
+            "approval_threshold",
+            "payment_mode",
+            "payment_term_days",
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -81,7 +99,10 @@ class BudgetUnitAdmin(admin.ModelAdmin):
     readonly_fields = ("path", "created")
     inlines = [MembershipInline]
     fieldsets = (
-        (None, {"fields": ("name", "credit_code", "category", "jurisdiction", "city", "parent", "address", "is_active")}),
+        (
+            None,
+            {"fields": ("name", "credit_code", "category", "jurisdiction", "city", "parent", "address", "is_active")},
+        ),
         (
             _("Invoice details"),
             {

@@ -172,9 +172,7 @@ def units_not_filed(user, *, year: int) -> list[tuple[BudgetUnit, ReservedShareF
         for filing in ReservedShareFiling.objects.filter(year=year, unit__in=[unit.pk for unit in units])
     }
     return [
-        (unit, filings.get(unit.pk))
-        for unit in units
-        if unit.pk not in filings or filings[unit.pk].status not in FILED
+        (unit, filings.get(unit.pk)) for unit in units if unit.pk not in filings or filings[unit.pk].status not in FILED
     ]
 
 
@@ -308,7 +306,8 @@ def _clean_data(*, unit: BudgetUnit, year: int, data: dict, minimum: ShareRatio 
             errors["lower_ratio_date"] = [_("The approval cannot be dated in the future.")]
     else:
         values.update(lower_ratio_authority="", lower_ratio_date=None, lower_ratio_document="")
-    if values["canteen_outsourced"] and not Membership.objects.filter(unit=unit, is_buyer=True).exclude(contractor=""):
+    contractor_buyers = Membership.objects.filter(unit=unit, is_buyer=True, user__is_active=True).exclude(contractor="")
+    if values["canteen_outsourced"] and not contractor_buyers.exists():
         errors["canteen_outsourced"] = [
             _(
                 "A canteen run by a contractor needs a buyer account for the contractor: ask platform staff to add "
@@ -348,8 +347,8 @@ def _event(filing: ReservedShareFiling, action: str, user, note: str = "") -> Fi
 
 
 def _locked(filing: ReservedShareFiling) -> ReservedShareFiling:
-    return ReservedShareFiling.objects.select_for_update().select_related("unit", "unit__jurisdiction").get(
-        pk=filing.pk
+    return (
+        ReservedShareFiling.objects.select_for_update().select_related("unit", "unit__jurisdiction").get(pk=filing.pk)
     )
 
 
@@ -364,7 +363,11 @@ def filing_save(*, unit: BudgetUnit, year: int, user, data: dict) -> ReservedSha
     """
     _refuse_unless(may_file(user, unit), _("Only a manager of %(unit)s may fill in its filing.") % {"unit": unit.name})
     with transaction.atomic():
-        BudgetUnit.objects.select_for_update().filter(pk=unit.pk).first()
+        # The unit and the representative it names are locked in one order, so two units cannot
+        # point at each other (or form a chain) in concurrent saves.
+        representative = data.get("shared_canteen_with")
+        locked = {unit.pk} | ({representative.pk} if representative is not None else set())
+        list(BudgetUnit.objects.select_for_update().filter(pk__in=locked).order_by("pk").values_list("pk"))
         filing = ReservedShareFiling.objects.select_for_update().filter(unit=unit, year=year).first()
         if filing is not None and filing.status not in EDITABLE:
             raise ValidationError(
@@ -404,10 +407,7 @@ def filing_submit(*, filing: ReservedShareFiling, user) -> ReservedShareFiling:
         window = submit_window(unit=filing.unit, year=filing.year, filing=filing)
         if not window.is_open:
             raise ValidationError(
-                _(
-                    "The deadline for %(year)s filings was %(deadline)s: the supervising unit can allow a late "
-                    "filing."
-                )
+                _("The deadline for %(year)s filings was %(deadline)s: the supervising unit can allow a late filing.")
                 % {"year": filing.year, "deadline": window.deadline.isoformat()}
             )
         if filing.shared_canteen_with_id:

@@ -35,9 +35,7 @@ class FilingForm(forms.Form):
         required=False,
         help_text=_("Only for a shared canteen: that unit reserves for the canteen, this unit's amount is 0."),
     )
-    canteen_outsourced = forms.BooleanField(
-        label=_("The canteen is run by a contractor (食堂外包)"), required=False
-    )
+    canteen_outsourced = forms.BooleanField(label=_("The canteen is run by a contractor (食堂外包)"), required=False)
     canteen_food_total = forms.DecimalField(
         label=_("Annual canteen food spending (yuan)"), max_digits=16, decimal_places=2, required=False
     )
@@ -56,7 +54,9 @@ class FilingForm(forms.Form):
     )
     lower_ratio_document = forms.CharField(label=_("Approval document number"), max_length=64, required=False)
     union_purchase_need = forms.BooleanField(label=_("The trade union also needs to buy"), required=False)
-    remarks = forms.CharField(label=_("Remarks"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    remarks = forms.CharField(
+        label=_("Remarks"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, unit: BudgetUnit, filing: ReservedShareFiling | None = None, minimum=None, **kwargs):
         if filing is not None and "initial" not in kwargs:
@@ -120,7 +120,9 @@ class FilingForm(forms.Form):
         """Show a ``ValidationError`` of the service on the fields it names."""
         if hasattr(error, "error_dict"):
             for field, messages in error.message_dict.items():
-                self.add_error(FIELD_OF.get(field, field) if FIELD_OF.get(field, field) in self.fields else None, messages)
+                self.add_error(
+                    FIELD_OF.get(field, field) if FIELD_OF.get(field, field) in self.fields else None, messages
+                )
         else:
             self.add_error(None, error.messages)
 

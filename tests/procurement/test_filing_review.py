@@ -90,7 +90,9 @@ def test_an_approval_by_someone_who_is_not_the_supervising_units_manager_is_refu
 
 def test_platform_staff_review_a_unit_without_a_supervising_unit_but_not_one_with_a_parent(units):
     staff = UserFactory(email="staff@platform.example.cn", is_staff=True)
-    top = filings.filing_save(unit=units["bureau"], year=YEAR, user=units["bureau_manager"], data={"has_canteen": False})
+    top = filings.filing_save(
+        unit=units["bureau"], year=YEAR, user=units["bureau_manager"], data={"has_canteen": False}
+    )
     with freeze_time(TODAY):
         filings.filing_submit(filing=top, user=units["bureau_manager"])
     with pytest.raises(PermissionDenied):
@@ -145,7 +147,9 @@ def test_a_draft_cannot_be_approved_nor_returned(units):
 
 def test_the_review_lists_show_subordinates_awaiting_review_and_those_not_filed(units, submitted):
     assert list(filings.filings_awaiting_review(units["bureau_manager"])) == [submitted]
-    assert [unit for unit, _filing in filings.units_not_filed(units["bureau_manager"], year=YEAR)] == [units["school_b"]]
+    assert [unit for unit, _filing in filings.units_not_filed(units["bureau_manager"], year=YEAR)] == [
+        units["school_b"]
+    ]
     assert list(filings.filings_awaiting_review(units["b_manager"])) == []
     assert list(filings.filings_awaiting_review(units["a_manager"])) == []
     assert list(filings.filings_awaiting_review(units["other_manager"])) == []
@@ -302,7 +306,9 @@ def test_reminders_go_once_before_the_deadline_to_managers_of_units_not_filed(un
 
 def test_a_late_unit_is_told_once_after_the_deadline_unless_allowed_to_file_late(units, deadline_march):
     with freeze_time("2025-03-30"):
-        filings.filing_extend(unit=units["school_b"], year=YEAR, user=units["bureau_manager"], until=datetime.date(2025, 4, 30))
+        filings.filing_extend(
+            unit=units["school_b"], year=YEAR, user=units["bureau_manager"], until=datetime.date(2025, 4, 30)
+        )
     mail.outbox.clear()
 
     with freeze_time("2025-04-01"):
@@ -311,9 +317,7 @@ def test_a_late_unit_is_told_once_after_the_deadline_unless_allowed_to_file_late
 
     assert (first, second) == (3, 0)
     assert "manager@b.example.cn" not in [message.to[0] for message in mail.outbox]
-    assert any(
-        "filing" in message.body and "/procurement/units/" in message.body for message in mail.outbox
-    )
+    assert any("filing" in message.body and "/procurement/units/" in message.body for message in mail.outbox)
 
 
 @freeze_time(TODAY)

@@ -136,7 +136,10 @@ def test_a_shared_canteen_chain_or_loop_is_refused(units):
     c_manager = unit_member(school_c, "m@c.example.cn", roles=("manager",))
     filing_save(unit=units["school_b"], year=YEAR, user=units["b_manager"], data=own_canteen())
     filing_save(
-        unit=units["school_a"], year=YEAR, user=units["a_manager"], data=own_canteen(shared_canteen_with=units["school_b"])
+        unit=units["school_a"],
+        year=YEAR,
+        user=units["a_manager"],
+        data=own_canteen(shared_canteen_with=units["school_b"]),
     )
 
     chain = refused(
@@ -160,10 +163,15 @@ def test_a_shared_canteen_chain_or_loop_is_refused(units):
 def test_a_representative_cannot_give_up_its_canteen_while_others_share_it(units):
     filing_save(unit=units["school_b"], year=YEAR, user=units["b_manager"], data=own_canteen())
     filing_save(
-        unit=units["school_a"], year=YEAR, user=units["a_manager"], data=own_canteen(shared_canteen_with=units["school_b"])
+        unit=units["school_a"],
+        year=YEAR,
+        user=units["a_manager"],
+        data=own_canteen(shared_canteen_with=units["school_b"]),
     )
 
-    error = refused(filing_save, unit=units["school_b"], year=YEAR, user=units["b_manager"], data={"has_canteen": False})
+    error = refused(
+        filing_save, unit=units["school_b"], year=YEAR, user=units["b_manager"], data={"has_canteen": False}
+    )
 
     assert "share this unit's canteen" in " ".join(error.message_dict["has_canteen"])
     assert ReservedShareFiling.objects.get(unit=units["school_b"]).has_canteen
@@ -190,9 +198,7 @@ def test_an_outsourced_canteen_needs_a_contractor_buyer(units):
 
 @pytest.mark.parametrize("total", ["-1", "10000000000.01", "999999999999"])
 def test_negative_or_absurd_totals_are_refused(units, total):
-    error = refused(
-        filing_save, unit=units["school_a"], year=YEAR, user=units["a_manager"], data=own_canteen(total)
-    )
+    error = refused(filing_save, unit=units["school_a"], year=YEAR, user=units["a_manager"], data=own_canteen(total))
     assert "canteen_food_total" in error.message_dict
     assert not ReservedShareFiling.objects.exists()
 
@@ -245,7 +251,9 @@ def test_only_a_manager_of_the_unit_itself_saves_its_filing(units, who):
 
 @pytest.fixture
 def deadline(db):
-    return FilingDeadline.objects.create(jurisdiction=jurisdiction("shenzhen"), year=YEAR, deadline=datetime.date(2025, 3, 31))
+    return FilingDeadline.objects.create(
+        jurisdiction=jurisdiction("shenzhen"), year=YEAR, deadline=datetime.date(2025, 3, 31)
+    )
 
 
 def test_a_filing_after_the_deadline_is_refused_unless_extended(units, deadline):
@@ -283,12 +291,20 @@ def test_a_filing_on_the_deadline_day_is_accepted(units, deadline):
 def test_an_extension_without_a_filing_creates_a_draft_and_only_reviewers_extend(units, deadline):
     with freeze_time("2025-04-01"):
         with pytest.raises(PermissionDenied):
-            filings.filing_extend(unit=units["school_a"], year=YEAR, user=units["a_manager"], until=datetime.date(2025, 4, 9))
+            filings.filing_extend(
+                unit=units["school_a"], year=YEAR, user=units["a_manager"], until=datetime.date(2025, 4, 9)
+            )
         with pytest.raises(PermissionDenied):
-            filings.filing_extend(unit=units["school_a"], year=YEAR, user=units["b_manager"], until=datetime.date(2025, 4, 9))
+            filings.filing_extend(
+                unit=units["school_a"], year=YEAR, user=units["b_manager"], until=datetime.date(2025, 4, 9)
+            )
         assert not ReservedShareFiling.objects.exists()
         refused(
-            filings.filing_extend, unit=units["school_a"], year=YEAR, user=units["bureau_manager"], until=datetime.date(2025, 3, 1)
+            filings.filing_extend,
+            unit=units["school_a"],
+            year=YEAR,
+            user=units["bureau_manager"],
+            until=datetime.date(2025, 3, 1),
         )
         assert not ReservedShareFiling.objects.exists()
 

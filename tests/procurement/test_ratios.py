@@ -72,7 +72,9 @@ def test_the_most_specific_deadline_of_the_chain_wins():
     assert deadline_for(unit=unit, year=2025).deadline == datetime.date(2025, 3, 31)
 
     FilingDeadline.objects.create(jurisdiction=jurisdiction("shenzhen"), year=2025, deadline=datetime.date(2025, 2, 28))
-    FilingDeadline.objects.create(jurisdiction=jurisdiction("guangdong"), year=2025, deadline=datetime.date(2025, 4, 30))
+    FilingDeadline.objects.create(
+        jurisdiction=jurisdiction("guangdong"), year=2025, deadline=datetime.date(2025, 4, 30)
+    )
 
     assert deadline_for(unit=unit, year=2025).deadline == datetime.date(2025, 2, 28)
     assert deadline_for(unit=unit, year=2026) is None

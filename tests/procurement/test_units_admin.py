@@ -136,7 +136,9 @@ def test_staff_edit_a_ratio_and_filings_follow_it(admin_browser, units):
 
 
 def test_a_filing_is_read_only_in_the_admin_with_its_events(admin_browser, units):
-    filing = filings.filing_save(unit=units["school_a"], year=2025, user=units["a_manager"], data={"has_canteen": False})
+    filing = filings.filing_save(
+        unit=units["school_a"], year=2025, user=units["a_manager"], data={"has_canteen": False}
+    )
 
     page = admin_browser.get(admin_url("reservedsharefiling_change", filing.pk))
     assert page.status_code == 200
