@@ -417,6 +417,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "labor.tasks.purge_expired_applications_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Reserved-share filings: reminders PROCUREMENT_FILING_REMINDER_DAYS before the deadline, and to late units.
+    "procurement-filing-reminders": {
+        "task": "marketplace.procurement.tasks_filings.send_filing_reminders_task",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 # Wagtail's own background work (search index, reference index) through django-tasks.
@@ -461,6 +466,9 @@ FULFILMENT_AUTO_ACCEPT_DAYS = env.int("FULFILMENT_AUTO_ACCEPT_DAYS", default=7)
 # Hours an order above its budget unit's approval threshold waits for an approver; then it is
 # cancelled and its stock released.
 PROCUREMENT_APPROVAL_HOURS = env.int("PROCUREMENT_APPROVAL_HOURS", default=72)
+# Managers of a unit that has not submitted its reserved-share filing are reminded this many days
+# before the deadline (and once after it, if still late).
+PROCUREMENT_FILING_REMINDER_DAYS = env.int("PROCUREMENT_FILING_REMINDER_DAYS", default=14)
 OSCAR_INITIAL_ORDER_STATUS = "placed"
 # An order's status follows its fulfilments (fulfilment.services.order_status_sync); no manual
 # changes in Oscar's dashboard, which would bypass stock release and the cooperatives' e-mails.
