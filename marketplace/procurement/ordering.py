@@ -111,6 +111,13 @@ def buyer_units(user) -> list[BudgetUnit]:
     return [m.unit for m in access.memberships_of(user, "buyer").order_by("unit__path", "unit__pk")]
 
 
+def _integer(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def unit_purchase_choice(user, *, unit_id, ship_within_days) -> UnitPurchase:
     """The buyer's choice on the checkout preview, checked: a unit they buy for, 7, 15 or 30 days.
 
@@ -118,10 +125,7 @@ def unit_purchase_choice(user, *, unit_id, ship_within_days) -> UnitPurchase:
     """
     from django.core.exceptions import ValidationError
 
-    try:
-        unit_id, days = int(unit_id), int(ship_within_days)
-    except (TypeError, ValueError):
-        unit_id, days = None, None
+    unit_id, days = _integer(unit_id), _integer(ship_within_days)
     unit = next((unit for unit in buyer_units(user) if unit.pk == unit_id), None)
     if unit is None:
         raise ValidationError({"unit": _("Choose one of the units you buy for.")})
