@@ -60,7 +60,10 @@ def _unit_rows(unit) -> list[list[str]]:
         [_("Address"), unit.address or "—"],
         [_("Invoice title"), unit.invoice_title or unit.name],
         [_("Taxpayer number"), unit.tax_number or unit.credit_code],
-        [_("Registered address and telephone"), " ".join(filter(None, [unit.registered_address, unit.registered_phone])) or "—"],
+        [
+            _("Registered address and telephone"),
+            " ".join(filter(None, [unit.registered_address, unit.registered_phone])) or "—",
+        ],
         [_("Bank and account"), " ".join(filter(None, [unit.bank_name, unit.bank_account])) or "—"],
     ]
 

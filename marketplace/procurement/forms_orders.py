@@ -31,9 +31,7 @@ class UnitPurchaseForm(forms.Form):
 
 
 class RejectForm(AccessibleErrorsMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for rejection"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = forms.CharField(label=_("Reason for rejection"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ProblemForm(AccessibleErrorsMixin, forms.Form):
@@ -58,6 +56,4 @@ class UnitOrderFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Part status"), required=False, choices=[("", _("All"))] + FulfilmentStatus.choices
     )
-    approval = forms.ChoiceField(
-        label=_("Approval"), required=False, choices=[("", _("All"))] + ApprovalStatus.choices
-    )
+    approval = forms.ChoiceField(label=_("Approval"), required=False, choices=[("", _("All"))] + ApprovalStatus.choices)

@@ -21,9 +21,7 @@ DECISIONS = {"approved", "rejected", "expired"}
 
 
 def _order_url(unit_order: UnitOrder):
-    return lambda: absolute_url(
-        reverse("procurement:order", kwargs={"unit": unit_order.unit_id, "pk": unit_order.pk})
-    )
+    return lambda: absolute_url(reverse("procurement:order", kwargs={"unit": unit_order.unit_id, "pk": unit_order.pk}))
 
 
 def _people(queryset):

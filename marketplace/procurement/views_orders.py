@@ -62,9 +62,7 @@ def unit_purchase_from_post(request, checkout_session) -> str | None:
         )
     except ValidationError as error:
         return _messages_of(error)
-    ordering.unit_purchase_store(
-        checkout_session, unit_id=purchase.unit.pk, ship_within_days=purchase.ship_within_days
-    )
+    ordering.unit_purchase_store(checkout_session, unit_id=purchase.unit.pk, ship_within_days=purchase.ship_within_days)
     return None
 
 
@@ -110,7 +108,9 @@ class UnitOrderListView(PortalMixin, View):
         unit = self.get_unit(unit)
         form = UnitOrderFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
-        queryset = ordering.unit_orders(unit=unit, status=filters.get("status", ""), approval=filters.get("approval", ""))
+        queryset = ordering.unit_orders(
+            unit=unit, status=filters.get("status", ""), approval=filters.get("approval", "")
+        )
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
@@ -236,7 +236,9 @@ class PartActionView(UnitOrderDetailView):
         if action in PART_FORMS:
             form = PART_FORMS[action](request.POST, prefix=f"{action}-{fulfilment.pk}")
             if not form.is_valid():
-                return self.render_page(request, unit, unit_order, failed=fulfilment.pk, forms={action: form}, status=400)
+                return self.render_page(
+                    request, unit, unit_order, failed=fulfilment.pk, forms={action: form}, status=400
+                )
         try:
             if action == "accept":
                 fulfilment_services.fulfilment_accept(fulfilment=fulfilment, user=request.user)

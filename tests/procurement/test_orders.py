@@ -323,7 +323,9 @@ def test_late_parts_are_flagged_to_the_unit_and_the_cooperative(shop, units, ord
     assert not ordering.late_parts().filter(pk=mango_part.pk).exists()
     assert ordering.late_parts(today=later).filter(pk=mango_part.pk).exists()
     with freeze_time(later):
-        listing = browser_for(units["a_buyer"]).get(reverse("procurement:orders", kwargs={"unit": units["school_a"].pk}))
+        listing = browser_for(units["a_buyer"]).get(
+            reverse("procurement:orders", kwargs={"unit": units["school_a"].pk})
+        )
         cooperative = browser_for(shop["b_user"]).get(reverse("fulfilment:list"))
     flagged = {u.pk: u.is_late for u in listing.context["unit_orders"]}
     assert flagged[direct.pk] is True
