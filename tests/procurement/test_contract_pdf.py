@@ -101,3 +101,13 @@ def test_a_waiting_part_has_no_confirmation_for_the_cooperative(units):
     response = browser.get(reverse("procurement:part-confirmation", kwargs={"part": part(order, shop["a"]).pk}))
 
     assert response.status_code == 404
+
+
+def test_the_cooperatives_fulfilment_page_links_its_part_confirmation(confirmed):
+    pork_part = part(confirmed["unit_order"].order, confirmed["a"])
+    browser = Client()
+    browser.force_login(confirmed["a_user"])
+
+    page = browser.get(reverse("fulfilment:detail", kwargs={"pk": pork_part.pk})).content.decode()
+
+    assert reverse("procurement:part-confirmation", kwargs={"part": pork_part.pk}) in page

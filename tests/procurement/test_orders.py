@@ -349,3 +349,26 @@ def test_late_parts_tell_the_cooperative_the_units_buyers_and_staff_once(shop, u
     told = sorted(address for message in mailoutbox for address in message.to)
     assert told == sorted([shop["b_user"].email, units["a_buyer"].email, staff.email])
     assert SentMail.objects.filter(key__startswith=f"fulfilment:{mango_part.pk}:late:").count() == 3
+
+
+def test_the_orders_list_and_detail_keep_to_a_query_budget(shop, units, orders, django_assert_max_num_queries):
+    for _ in range(3):
+        place_order(units["a_buyer"], [(shop["pork"], 1), (shop["mango"], 1)])
+    browser = browser_for(units["a_buyer"])
+    unit = units["school_a"].pk
+
+    with django_assert_max_num_queries(30):
+        listing = browser.get(reverse("procurement:orders", kwargs={"unit": unit}))
+    with django_assert_max_num_queries(40):
+        detail = browser.get(reverse("procurement:order", kwargs={"unit": unit, "pk": orders["waiting"].pk}))
+
+    assert listing.status_code == 200 and len(listing.context["unit_orders"]) == 5
+    assert detail.status_code == 200
+
+
+def test_late_parts_are_reported_daily_on_celery_beat():
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["procurement-late-parts"]
+    assert entry["task"] == notify_late_parts_task.name
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({9}, {0})
