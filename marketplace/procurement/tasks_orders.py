@@ -13,7 +13,7 @@ from django.urls import reverse
 from core.mail import MAIL_TASK_OPTIONS, Mail, absolute_url, recipient_language, send_all_once
 from marketplace.fulfilment.models import BuyerType, Fulfilment
 from marketplace.procurement import approvals, ordering
-from marketplace.procurement.models import Membership, UnitOrder
+from marketplace.procurement.models import ApprovalStatus, Membership, UnitOrder
 
 FOLDER = "procurement/orders/emails"
 #: Decisions the buyer hears of, and the field that shows the decision happened.
@@ -39,7 +39,7 @@ def unit_order_mails(*, unit_order: UnitOrder, kind: str) -> list[Mail]:
     "rejected", "expired" to the person who placed the order (or the order's address)."""
     context = {"unit_order": unit_order, "order": unit_order.order, "unit": unit_order.unit}
     if kind == "awaiting":
-        if unit_order.approval_status != "pending":
+        if unit_order.approval_status != ApprovalStatus.PENDING:
             return []
         url = lambda: absolute_url(reverse("procurement:approvals", kwargs={"unit": unit_order.unit_id}))  # noqa: E731
         return [

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -15,7 +16,7 @@ from marketplace.fulfilment.models import FulfilmentStatus
 from marketplace.procurement import approvals
 from marketplace.procurement.models import ApprovalStatus, PaymentMode, UnitOrder
 from marketplace.procurement.tasks_orders import expire_unapproved_orders_task
-from tests.fulfilment.builders import part, place_order, staff_user, stock, two_cooperatives
+from tests.fulfilment.builders import part, place_order, ship, staff_user, stock, two_cooperatives
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +57,14 @@ def test_nobody_ships_before_approval(shop, units, client):
 
     assert not selectors.fulfilments_for_cooperative_user(shop["a_user"]).filter(pk=pork_part.pk).exists()
     client.force_login(shop["a_user"])
-    listing = client.get("/fulfilment/")
+    listing = client.get(reverse("fulfilment:list"))
+    assert listing.status_code == 200
     assert unit_order.order.number not in listing.content.decode()
-    assert client.get(f"/fulfilment/{pork_part.pk}/").status_code == 404
+    assert client.get(reverse("fulfilment:detail", kwargs={"pk": pork_part.pk})).status_code == 404
+    with pytest.raises(ValidationError):
+        ship(pork_part, shop["a_user"])
+    assert part(unit_order.order, shop["a"]).status == FulfilmentStatus.AWAITING_APPROVAL
+    assert stock(shop["pork"]) == (10, 2)
 
 
 def test_approval_releases_parts_and_ship_by_15_days_from_approval(shop, units):

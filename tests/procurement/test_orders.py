@@ -329,7 +329,11 @@ def test_late_parts_are_flagged_to_the_unit_and_the_cooperative(shop, units, ord
         cooperative = browser_for(shop["b_user"]).get(reverse("fulfilment:list"))
     flagged = {u.pk: u.is_late for u in listing.context["unit_orders"]}
     assert flagged[direct.pk] is True
-    assert "badge-danger" in cooperative.content.decode()
+    on_time = browser_for(shop["b_user"]).get(reverse("fulfilment:list"))
+    with translation.override("zh-hans"):
+        badge = translation.gettext("overdue to ship")
+    assert badge in cooperative.content.decode()
+    assert badge not in on_time.content.decode()
 
 
 def test_a_shipped_part_is_not_late(shop, units, orders):
