@@ -54,10 +54,11 @@ def _require_pending(unit_order: UnitOrder) -> None:
 
 
 def _waiting_parts(unit_order: UnitOrder) -> list[Fulfilment]:
+    """The parts still waiting, locked: one the buyer cancels meanwhile is left out, not failed on."""
     return list(
-        Fulfilment.objects.filter(order_id=unit_order.order_id, status=FulfilmentStatus.AWAITING_APPROVAL).order_by(
-            "pk"
-        )
+        Fulfilment.objects.select_for_update(of=("self",))
+        .filter(order_id=unit_order.order_id, status=FulfilmentStatus.AWAITING_APPROVAL)
+        .order_by("pk")
     )
 
 

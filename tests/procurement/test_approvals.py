@@ -226,3 +226,54 @@ def test_the_unit_stays_on_the_order_after_its_buyer_leaves_the_unit(shop, units
     unit_order.refresh_from_db()
     assert unit_order.unit == units["school_a"]
     assert unit_order.approval_status == ApprovalStatus.APPROVED
+
+
+# --------------------------------------------------------------------------- races (PostgreSQL)
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_double_click_on_approve_decides_once(units):
+    from collections import Counter
+
+    from tests.fulfilment.threads import Crowd, unexpected
+
+    data = two_cooperatives()
+    units["school_a"].approval_threshold = Decimal("100.00")
+    units["school_a"].save()
+    unit_order = waiting_order(data, units)
+
+    with Crowd(4) as crowd:
+        outcomes = crowd.race(lambda _index: approvals.order_approve(unit_order=unit_order, user=units["a_approver"]))
+
+    refused = (ValidationError,)
+    assert not unexpected(outcomes, refused), unexpected(outcomes, refused)
+    assert Counter(type(outcome).__name__ for outcome in outcomes) == {"UnitOrder": 1, "ValidationError": 3}
+    pork_part = part(unit_order.order, data["a"])
+    assert pork_part.status == FulfilmentStatus.TO_SHIP
+    assert pork_part.events.filter(action="approved").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_approve_and_reject_at_once_one_decision_and_stock_agrees(units):
+    from tests.fulfilment.threads import Crowd
+
+    data = two_cooperatives()
+    units["school_a"].approval_threshold = Decimal("100.00")
+    units["school_a"].save()
+    unit_order = waiting_order(data, units)
+
+    def decide(index):
+        if index == 0:
+            return approvals.order_approve(unit_order=unit_order, user=units["a_approver"])
+        return approvals.order_reject(unit_order=unit_order, user=units["a_approver"], reason="超出预算")
+
+    with Crowd(2) as crowd:
+        crowd.race(decide)
+
+    unit_order.refresh_from_db()
+    statuses = set(unit_order.order.fulfilments.values_list("status", flat=True))
+    if unit_order.approval_status == ApprovalStatus.APPROVED:
+        assert statuses == {FulfilmentStatus.TO_SHIP} and stock(data["pork"]) == (10, 2)
+    else:
+        assert unit_order.approval_status == ApprovalStatus.REJECTED
+        assert statuses == {FulfilmentStatus.CANCELLED} and stock(data["pork"]) == (10, 0)
