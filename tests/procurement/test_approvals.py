@@ -201,8 +201,12 @@ def test_expiry_sweep_is_on_celery_beat():
 def test_approvers_are_told_an_order_awaits_them_and_the_buyer_of_the_decision(
     shop, units, mailoutbox, django_capture_on_commit_callbacks
 ):
+    from tests.factories import unit_member
+
+    other_approver = unit_member(units["school_b"], "approver@b.example.cn", roles=("approver",))
     with django_capture_on_commit_callbacks(execute=True):
         unit_order = waiting_order(shop, units)
+    assert not [m for m in mailoutbox if other_approver.email in m.to]
     to_approver = [m for m in mailoutbox if units["a_approver"].email in m.to]
     assert len(to_approver) == 1 and unit_order.order.number in to_approver[0].subject
     assert f"/procurement/units/{units['school_a'].pk}/approvals/" in to_approver[0].body
