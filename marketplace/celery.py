@@ -16,3 +16,4 @@ app.autodiscover_tasks()
 app.autodiscover_tasks(["partners"], related_name="certification_tasks")
 # Reserved-share filing reminders live beside the filing services.
 app.autodiscover_tasks(["marketplace.procurement"], related_name="tasks_filings")
+app.autodiscover_tasks(["marketplace.procurement"], related_name="tasks_orders")

@@ -11,6 +11,7 @@ already placed (``services.order_place``).
 import json
 from functools import cache
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
@@ -24,6 +25,7 @@ from marketplace.accounts.forms import GatewayForm
 from marketplace.checkout import payment, selectors
 from marketplace.checkout.forms import UserAddressForm
 from marketplace.checkout.mixins import PLACED_ORDERS_SESSION_KEY
+from marketplace.procurement.views_orders import unit_purchase_context, unit_purchase_from_post
 
 Order = get_model("order", "Order")
 
@@ -121,7 +123,18 @@ class PaymentDetailsView(views.PaymentDetailsView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["payment_policy"] = payment.policy_for(self.request.user, self.request.basket)
+        ctx.update(unit_purchase_context(self.request.user, self.checkout_session, ctx, self.request.basket))
         return ctx
+
+    def post(self, request, *args, **kwargs):
+        # A budget unit's buyer sends the unit and the latest ship date with the order: a unit they
+        # do not buy for, or another number of days, is refused before anything is placed.
+        if request.POST.get("action") == "place_order":
+            refusal = unit_purchase_from_post(request, self.checkout_session)
+            if refusal:
+                messages.error(request, refusal)
+                return redirect("checkout:preview")
+        return super().post(request, *args, **kwargs)
 
     @staticmethod
     def placed_order_for(request, token: str):

@@ -223,6 +223,13 @@ class Fulfilment(models.Model):
     def lines(self):
         return self.order.lines.filter(partner_id=self.partner_id).order_by("pk")
 
+    @property
+    def overdue_to_ship(self) -> bool:
+        """Still to ship after its ship-by date (逾期未发货); the query is ``procurement.ordering.late_parts``."""
+        from django.utils import timezone
+
+        return self.status == FulfilmentStatus.TO_SHIP and self.ship_by < timezone.localdate()
+
 
 class FulfilmentEvent(AuditEvent):
     """One step of a fulfilment, with who took it: the audit trail (履约记录)."""

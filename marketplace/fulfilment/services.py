@@ -340,15 +340,19 @@ def fulfilment_evaluate(*, fulfilment: Fulfilment, user, rating, comment: str = 
     return fulfilment
 
 
-def fulfilment_cancel(*, fulfilment: Fulfilment, user, reason: str = "") -> Fulfilment:
+def fulfilment_cancel(*, fulfilment: Fulfilment, user, reason: str = "", by_system: bool = False) -> Fulfilment:
     """Cancel a fulfilment before it ships (取消): the buyer of the order or platform staff.
+
+    ``by_system``: the caller has already decided who may cancel (``procurement.approvals``: the
+    unit's approver rejects the order, or the approval time ran out; ``user`` may be ``None``) and
+    tells the buyer of the whole order itself: a part the cooperative never saw sends no e-mail.
 
     Side effects: its allocated stock is released (once: only a not-yet-shipped fulfilment
     can be cancelled, under a row lock), event, order status, e-mails to both sides.
     """
     with transaction.atomic():
         fulfilment = _locked(fulfilment)
-        if not is_platform_staff(user):
+        if not by_system and not is_platform_staff(user):
             _require_buyer(user, fulfilment)
         target = _require_state(
             fulfilment, Step.CANCEL, _("A fulfilment that is “%(status)s” can no longer be cancelled.")
@@ -362,7 +366,8 @@ def fulfilment_cancel(*, fulfilment: Fulfilment, user, reason: str = "") -> Fulf
         fulfilment.save()
         _record(fulfilment, Action.CANCELLED, user, fulfilment.reason)
         order_status_sync(order_id=fulfilment.order_id)
-        _enqueue_email(fulfilment.pk, "cancelled" if was_visible else "withdrawn")
+        if was_visible or not by_system:
+            _enqueue_email(fulfilment.pk, "cancelled" if was_visible else "withdrawn")
     return fulfilment
 
 

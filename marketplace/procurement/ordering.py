@@ -65,7 +65,17 @@ def unit_order_record(*, order, fulfilments, purchase: UnitPurchase, user, total
         approval_expires_at=(now + datetime.timedelta(hours=settings.PROCUREMENT_APPROVAL_HOURS) if pending else None),
     )
     counting.lines_count(unit_order=unit_order, fulfilments=fulfilments)
+    if pending:
+        _enqueue_awaiting_approval(unit_order.pk)
     return unit_order
+
+
+def _enqueue_awaiting_approval(unit_order_id: int) -> None:
+    """The unit's approvers are told an order awaits them (after the placement commits)."""
+    from core.outbox import outbox_enqueue
+    from marketplace.procurement.tasks_orders import send_unit_order_email_task
+
+    outbox_enqueue(task=send_unit_order_email_task, args=(unit_order_id, "awaiting"))
 
 
 # --------------------------------------------------------------------------- checkout session
@@ -94,3 +104,88 @@ def unit_purchase_for(user, checkout_session) -> UnitPurchase | None:
     if unit is None:
         return None
     return UnitPurchase(unit=unit, ship_within_days=days if days in SHIP_WITHIN_DAYS else DEFAULT_SHIP_WITHIN_DAYS)
+
+
+def buyer_units(user) -> list[BudgetUnit]:
+    """The units ``user`` may order for (their buyer memberships), in hierarchy order."""
+    return [m.unit for m in access.memberships_of(user, "buyer").order_by("unit__path", "unit__pk")]
+
+
+def _integer(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def unit_purchase_choice(user, *, unit_id, ship_within_days) -> UnitPurchase:
+    """The buyer's choice on the checkout preview, checked: a unit they buy for, 7, 15 or 30 days.
+
+    Raises ``ValidationError`` (with a message for the buyer) and stores nothing otherwise.
+    """
+    from django.core.exceptions import ValidationError
+
+    unit_id, days = _integer(unit_id), _integer(ship_within_days)
+    unit = next((unit for unit in buyer_units(user) if unit.pk == unit_id), None)
+    if unit is None:
+        raise ValidationError({"unit": _("Choose one of the units you buy for.")})
+    if days not in SHIP_WITHIN_DAYS:
+        raise ValidationError({"ship_within_days": _("Choose a latest ship date of 7, 15 or 30 days.")})
+    return UnitPurchase(unit=unit, ship_within_days=days)
+
+
+# --------------------------------------------------------------------------- reads of unit orders
+def late_parts(*, today: datetime.date | None = None, queryset=None):
+    """Parts still to ship after their ship-by date (逾期未发货): status "to ship", ship-by before today."""
+    from marketplace.fulfilment.models import Fulfilment, FulfilmentStatus
+
+    today = today or timezone.localdate()
+    queryset = Fulfilment.objects.all() if queryset is None else queryset
+    return queryset.filter(status=FulfilmentStatus.TO_SHIP, ship_by__lt=today)
+
+
+def unit_orders(*, unit: BudgetUnit, status: str = "", approval: str = ""):
+    """The unit's orders, newest first, each with its parts (``parts``) and whether one is late
+    (``is_late``); ``status`` keeps orders with a part in that status, ``approval`` the approval state."""
+    from django.db.models import Prefetch
+
+    from marketplace.fulfilment.models import Fulfilment
+
+    queryset = UnitOrder.objects.filter(unit=unit).select_related("order", "placed_by", "decided_by")
+    if status:
+        queryset = queryset.filter(order__fulfilments__status=status).distinct()
+    if approval:
+        queryset = queryset.filter(approval_status=approval)
+    return queryset.prefetch_related(
+        Prefetch(
+            "order__fulfilments",
+            queryset=Fulfilment.objects.select_related("partner").order_by("partner__name", "pk"),
+            to_attr="parts",
+        )
+    ).order_by("-placed_at", "-pk")
+
+
+def with_late_flags(unit_orders_page, *, today: datetime.date | None = None) -> list[UnitOrder]:
+    """Mark each order's parts (``part.is_late``) and the order (``is_late``) against ``late_parts``."""
+    unit_orders_page = list(unit_orders_page)
+    part_ids = [part.pk for unit_order in unit_orders_page for part in unit_order.order.parts]
+    late = set(late_parts(today=today).filter(pk__in=part_ids).values_list("pk", flat=True))
+    for unit_order in unit_orders_page:
+        for part in unit_order.order.parts:
+            part.is_late = part.pk in late
+        unit_order.is_late = any(part.is_late for part in unit_order.order.parts)
+    return unit_orders_page
+
+
+def pending_approvals(*, unit: BudgetUnit):
+    """The unit's orders waiting for its approvers, oldest first (the first to expire on top)."""
+    return (
+        UnitOrder.objects.filter(unit=unit, approval_status=ApprovalStatus.PENDING)
+        .select_related("order", "placed_by")
+        .order_by("placed_at", "pk")
+    )
+
+
+def unit_order_of(*, unit: BudgetUnit, pk: int) -> UnitOrder | None:
+    """One order of ``unit`` (never another unit's)."""
+    return UnitOrder.objects.select_related("order", "unit", "placed_by", "decided_by").filter(unit=unit, pk=pk).first()

@@ -412,6 +412,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.fulfilment.tasks.generate_monthly_statements_task",
         "schedule": crontab(day_of_month=1, hour=2, minute=0),
     },
+    # Budget units' orders left waiting for approval past PROCUREMENT_APPROVAL_HOURS are cancelled.
+    "procurement-expire-unapproved-orders": {
+        "task": "marketplace.procurement.tasks_orders.expire_unapproved_orders_task",
+        "schedule": 15 * 60,
+    },
+    # Budget units' parts still to ship after their ship-by date: the cooperative, the unit and staff told once.
+    "procurement-late-parts": {
+        "task": "marketplace.procurement.tasks_orders.notify_late_parts_task",
+        "schedule": crontab(hour=9, minute=0),
+    },
     # Job seekers' names and numbers, LABOR_APPLICATION_RETENTION_DAYS after their post closed.
     "labor-purge-expired-applications": {
         "task": "labor.tasks.purge_expired_applications_task",
