@@ -14,3 +14,5 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Certificate jobs live beside the certificate services rather than in partners/tasks.py.
 app.autodiscover_tasks(["partners"], related_name="certification_tasks")
+# The budget-unit portal's areas keep their jobs in their own modules.
+app.autodiscover_tasks(["marketplace.procurement"], related_name="tasks_progress")
