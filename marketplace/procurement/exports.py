@@ -107,7 +107,7 @@ def _row(values: dict, figures: selectors.Progress, names: dict[int, str], depth
 
 def progress_xlsx(export: ProgressExport, *, on_progress=None) -> bytes:
     """The workbook: a summary of the subtree, then one row per unit in hierarchy order."""
-    report = selectors.subtree_progress(unit=export.unit, year=export.year, with_rows=True)
+    report = selectors.subtree_progress(unit=export.unit, year=export.year, with_rows=True, fresh=True)
     names = {values["pk"]: values["name"] for values, _figures in report.rows}
     depth0 = export.unit.path.count("/") - 1
     workbook = Workbook(write_only=True)

@@ -17,20 +17,22 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Q, Subquery, Sum
 from django.utils import timezone
 
 from marketplace.procurement.models import (
-    MAX_PAYMENT_TERM_DAYS,
     ZERO,
     BudgetUnit,
     FilingStatus,
     ReceiptAllocation,
     ReservedShareFiling,
+    UnitOrder,
     UnitYearTotals,
     money_round,
 )
@@ -38,7 +40,6 @@ from marketplace.procurement.models import (
 PERCENT = Decimal("0.1")
 HUNDRED = Decimal("100")
 AMOUNTS = ("placed", "completed", "key_placed", "key_completed")
-MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
 def percent(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
@@ -67,62 +68,124 @@ def local_midnight(day: datetime.date) -> datetime.datetime:
 
 
 # --------------------------------------------------------------------------- overdue payments
-def overdue_parts_q(*, today: datetime.date | None = None, prefix: str = "") -> Q:
-    """Accepted, not returned budget-unit parts whose payment date (acceptance day + the order's
-    payment term, ``models.payment_due_on``) is before ``today``; a filter on ``{prefix}`` fulfilments.
+#: Accepted budget-unit parts past their payment date (acceptance + the order's term,
+#: ``models.payment_due_on``) that matched payments (货款认领) do not cover: what is still owed
+#: on each, summed per unit. One statement with a hash join of the allocations (no query per part):
+#: the pages and the export read it for a unit or a whole subtree.
+OVERDUE_SQL = """
+SELECT unit_order.unit_id, COUNT(*), SUM(part.goods_total + part.shipping_cost - {paid})
+FROM {fulfilment} part
+JOIN {unit_order} unit_order ON unit_order.order_id = part.order_id
+{paid_join}
+WHERE part.status = 'accepted' AND part.buyer_type = 'budget_unit'
+  AND {due} < %s
+  AND part.goods_total + part.shipping_cost > {paid}
+  AND {which}
+GROUP BY unit_order.unit_id
+"""
+#: What has been paid on a part: for one unit, looked up per part (a few, by index); for a
+#: subtree, the allocations summed once and hash-joined (tens of thousands of parts).
+PAID = {
+    "unit": ("(SELECT COALESCE(SUM(amount), 0) FROM {allocation} WHERE fulfilment_id = part.id)", ""),
+    "subtree": (
+        "COALESCE(paid.amount, 0)",
+        "LEFT JOIN (SELECT fulfilment_id, SUM(amount) AS amount FROM {allocation} GROUP BY fulfilment_id) paid "
+        "ON paid.fulfilment_id = part.id",
+    ),
+}
+SUBTREE_FILTER = "unit_order.unit_id IN (SELECT unit.id FROM {units} unit WHERE unit.path LIKE %s)"
+#: The moment payment falls due, per database (a day count from a column).
+DUE_AT = {
+    "postgresql": "part.accepted_at + make_interval(days => unit_order.payment_term_days)",
+    "sqlite": "datetime(part.accepted_at, '+' || unit_order.payment_term_days || ' days')",
+}
 
-    The term is per order (1–60 days), so the cut-off differs per term: one clause per possible
-    term keeps it one query on every database without date arithmetic in SQL.
-    """
-    today = today or timezone.localdate()
-    midnight = local_midnight(today)
-    due_before = Q()
-    for days in range(1, MAX_PAYMENT_TERM_DAYS + 1):
-        due_before |= Q(
-            **{
-                f"{prefix}order__unit_order__payment_term_days": days,
-                f"{prefix}accepted_at__lt": midnight - datetime.timedelta(days=days),
-            }
-        )
-    return Q(**{f"{prefix}status": "accepted", f"{prefix}buyer_type": "budget_unit"}) & due_before
 
+def overdue_payments(
+    *,
+    unit: BudgetUnit | None = None,
+    subtree_of: BudgetUnit | None = None,
+    today: datetime.date | None = None,
+    by_unit: bool = False,
+):
+    """Overdue payments of ``unit``, or of every unit in the subtree of ``subtree_of``: one query.
 
-def overdue_payments(*, unit_q: Q, today: datetime.date | None = None, by_unit: bool = False):
-    """Overdue parts of the units matched by ``unit_q`` (a filter on ``BudgetUnit``, e.g.
-    ``Q(pk=unit.pk)`` or ``Q(path__startswith=...)``) and what is still owed on them: one query.
-
-    A part is overdue when it is past its due date and its matched payments (货款认领,
-    ``ReceiptAllocation``) do not cover its total (goods + shipping). Returns
-    ``{"count": int, "amount": Decimal}``, or with ``by_unit`` that per unit id. The payments area
-    may replace this function; pages and the export only call it.
+    A part is overdue from the day after its due date (acceptance day + the order's payment term)
+    while its matched payments (``ReceiptAllocation``) do not cover its total (goods + shipping).
+    Returns ``{"count": int, "amount": Decimal}`` (the amount still owed), or with ``by_unit``
+    that per unit id. The payments area may replace this function; pages and the export only call it.
     """
     from marketplace.fulfilment.models import Fulfilment
 
-    paid = (
-        ReceiptAllocation.objects.filter(fulfilment=OuterRef("pk"))
-        .order_by()
-        .values("fulfilment")
-        .annotate(total=Sum("amount"))
-        .values("total")
+    if (unit is None) == (subtree_of is None):
+        raise ValueError("give either unit or subtree_of")
+    today = today or timezone.localdate()
+    vendor = connection.vendor if connection.vendor in DUE_AT else "postgresql"
+    midnight = local_midnight(today)
+    if vendor == "sqlite":  # stored as UTC text
+        midnight = midnight.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    units = BudgetUnit._meta.db_table
+    if unit is not None:
+        scope, which, value = "unit", "unit_order.unit_id = %s", unit.pk
+    else:
+        scope, value = "subtree", f"{subtree_of.path}%"
+        which = SUBTREE_FILTER.format(units=units)
+    allocations = ReceiptAllocation._meta.db_table
+    paid, paid_join = (part.format(allocation=allocations) for part in PAID[scope])
+    sql = OVERDUE_SQL.format(
+        fulfilment=Fulfilment._meta.db_table,
+        unit_order=UnitOrder._meta.db_table,
+        paid=paid,
+        paid_join=paid_join,
+        due=DUE_AT[vendor],
+        which=which,
     )
-    unit_filter = Q(
-        order__unit_order__unit__in=BudgetUnit.objects.filter(unit_q).values("pk"),
-    )
-    parts = (
-        Fulfilment.objects.filter(overdue_parts_q(today=today) & unit_filter)
-        .annotate(paid=Coalesce(Subquery(paid, output_field=MONEY), Value(ZERO, output_field=MONEY)))
-        .annotate(owed=F("goods_total") + F("shipping_cost") - F("paid"))
-        .filter(owed__gt=0)
-        .order_by()
-    )
+    with connection.cursor() as cursor:
+        # paid appears twice in the statement but takes no parameter: the cut-off, then the unit(s)
+        cursor.execute(sql, [midnight, value])
+        rows = cursor.fetchall()
+    per_unit = {
+        unit_id: {"count": count, "amount": money_round(Decimal(str(amount)))} for unit_id, count, amount in rows
+    }
     if by_unit:
-        rows = parts.values("order__unit_order__unit_id").annotate(count=Count("pk"), amount=Sum("owed"))
-        return {
-            row["order__unit_order__unit_id"]: {"count": row["count"], "amount": money_round(row["amount"])}
-            for row in rows
-        }
-    sums = parts.aggregate(count=Count("pk"), amount=Sum("owed"))
-    return {"count": sums["count"] or 0, "amount": money_round(sums["amount"] or ZERO)}
+        return per_unit
+    return {
+        "count": sum(row["count"] for row in per_unit.values()),
+        "amount": money_round(sum((row["amount"] for row in per_unit.values()), ZERO)),
+    }
+
+
+#: How long a subtree's overdue figures may be re-used (the roll-up page; the export counts afresh).
+OVERDUE_CACHE_SECONDS = 300
+PAYMENTS_VERSION_SQL = """
+SELECT (SELECT MAX(id) FROM {allocation}), (SELECT COUNT(*) FROM {allocation}),
+       (SELECT MAX(accepted_at) FROM {fulfilment}), (SELECT MAX(returned_at) FROM {fulfilment})
+"""
+
+
+def _payments_version() -> str:
+    """Changes whenever a payment is matched or removed, or a part is accepted or returned: one
+    cheap query (index maxima and a count), so a cached subtree figure is never older than the last of those."""
+    from marketplace.fulfilment.models import Fulfilment
+
+    sql = PAYMENTS_VERSION_SQL.format(allocation=ReceiptAllocation._meta.db_table, fulfilment=Fulfilment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return ":".join(str(value) for value in cursor.fetchone())
+
+
+def subtree_overdue(*, unit: BudgetUnit, today: datetime.date | None = None) -> dict[int, dict]:
+    """``overdue_payments(subtree_of=unit, by_unit=True)``, re-used for up to ``OVERDUE_CACHE_SECONDS``
+    while no payment, acceptance or return happened and the day is the same (a subtree of a thousand
+    units sums tens of thousands of parts: too much to repeat on every view of a roll-up page)."""
+    today = today or timezone.localdate()
+    version = hashlib.sha256(f"{unit.path}:{today.isoformat()}:{_payments_version()}".encode()).hexdigest()[:24]
+    key = f"procurement:overdue:{unit.pk}:{version}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = overdue_payments(subtree_of=unit, today=today, by_unit=True)
+        cache.set(key, figures, OVERDUE_CACHE_SECONDS)
+    return figures
 
 
 # --------------------------------------------------------------------------- one unit
@@ -217,7 +280,7 @@ def reserved_share_progress(*, unit: BudgetUnit, year: int, today: datetime.date
     rows = UnitYearTotals.objects.filter(year=year).filter(Q(unit=unit) | Q(unit_id__in=Subquery(members)))
     sums = _totals(rows)
     shared_units = list(BudgetUnit.objects.filter(pk__in=Subquery(members)).order_by("path").only("pk", "name"))
-    overdue = overdue_payments(unit_q=Q(pk=unit.pk), today=today)
+    overdue = overdue_payments(unit=unit, today=today)
     return UnitProgress(
         year=year,
         unit=unit,
@@ -265,15 +328,21 @@ def _rank_key(item: SubtreeProgress):
 
 
 def subtree_progress(
-    *, unit: BudgetUnit, year: int, today: datetime.date | None = None, with_rows: bool = False
+    *,
+    unit: BudgetUnit,
+    year: int,
+    today: datetime.date | None = None,
+    with_rows: bool = False,
+    fresh: bool = False,
 ) -> SubtreeReport:
     """The roll-up of ``unit``'s subtree for ``year`` and that of each direct subordinate.
 
     Sums over ``UnitYearTotals`` and the filings of every unit whose path starts with the unit's,
     grouped per direct subordinate in Python over at most one row per unit (never over lines):
-    four queries whatever the number of units or lines. Each unit's purchases count once (in the
+    five queries whatever the number of units or lines. Each unit's purchases count once (in the
     subtree holding the unit that placed them); a 共用食堂 member's quota is 0.
-    ``with_rows`` also returns each unit's own figures (the export).
+    ``with_rows`` also returns each unit's own figures (the export); overdue payments come from
+    ``subtree_overdue`` (re-used for a few minutes) unless ``fresh``.
     """
     elapsed = year_elapsed(year, today)
     in_subtree = Q(path__startswith=unit.path)
@@ -292,7 +361,11 @@ def subtree_progress(
             "unit_id", "status", "reserved_amount", "has_canteen", "shared_canteen_with_id"
         )
     }
-    overdue = overdue_payments(unit_q=in_subtree, today=today, by_unit=True)
+    overdue = (
+        overdue_payments(subtree_of=unit, today=today, by_unit=True)
+        if fresh
+        else subtree_overdue(unit=unit, today=today)
+    )
 
     children = {
         row["pk"]: BudgetUnit(pk=row["pk"], name=row["name"], path=row["path"], parent_id=row["parent_id"])

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from freezegun import freeze_time
@@ -148,10 +147,10 @@ def accepted_part():
 def test_a_part_becomes_overdue_the_day_after_its_due_date(accepted_part):
     unit, fulfilment = accepted_part["unit"], accepted_part["part"]
     due = progress.overdue_payments
-    on_the_due_date = due(unit_q=Q(pk=unit.pk), today=datetime.date(2026, 4, 1))
+    on_the_due_date = due(unit=unit, today=datetime.date(2026, 4, 1))
     assert on_the_due_date == {"count": 0, "amount": Decimal("0.00")}
 
-    late = due(unit_q=Q(pk=unit.pk), today=datetime.date(2026, 4, 2))
+    late = due(unit=unit, today=datetime.date(2026, 4, 2))
 
     assert late == {"count": 1, "amount": fulfilment.total}
 
@@ -176,8 +175,8 @@ def test_a_longer_payment_term_of_the_order_moves_the_due_date(accepted_part):
     unit, fulfilment = accepted_part["unit"], accepted_part["part"]
     fulfilment.order.unit_order.__class__.objects.filter(order=fulfilment.order).update(payment_term_days=60)
 
-    assert progress.overdue_payments(unit_q=Q(pk=unit.pk), today=datetime.date(2026, 4, 2))["count"] == 0
-    assert progress.overdue_payments(unit_q=Q(pk=unit.pk), today=datetime.date(2026, 5, 2))["count"] == 1
+    assert progress.overdue_payments(unit=unit, today=datetime.date(2026, 4, 2))["count"] == 0
+    assert progress.overdue_payments(unit=unit, today=datetime.date(2026, 5, 2))["count"] == 1
 
 
 # --------------------------------------------------------------------------- the page
@@ -290,3 +289,21 @@ def test_the_page_needs_a_fixed_number_of_queries_whatever_the_number_of_units(c
         response = client.get(page_url(large, YEAR))
     assert len(response.context["subordinates"]) == 12
     assert len(many) <= len(few)  # more units, no more queries
+
+
+def test_a_roll_up_reuses_its_overdue_figures_only_until_a_payment_is_matched(accepted_part):
+    unit, fulfilment = accepted_part["unit"], accepted_part["part"]
+    bureau = budget_unit("深圳市逾期汇总测试局", category="agency")
+    unit.parent = bureau
+    from marketplace.procurement.units import unit_save
+
+    unit = unit_save(unit=unit)
+    today = datetime.date(2026, 4, 10)
+    assert progress.subtree_progress(unit=bureau, year=2026, today=today).total.overdue_count == 1
+
+    receipt = Receipt.objects.create(
+        unit=unit, payer_name="学校", amount=fulfilment.total, received_on=today, reference="R2"
+    )
+    ReceiptAllocation.objects.create(receipt=receipt, fulfilment=fulfilment, amount=fulfilment.total)
+
+    assert progress.subtree_progress(unit=bureau, year=2026, today=today).total.overdue_count == 0

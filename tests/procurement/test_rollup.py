@@ -97,13 +97,13 @@ def test_a_leaf_unit_has_itself_as_its_subtree_and_no_subordinates(tree):
 
 
 def test_the_roll_up_takes_the_same_queries_for_a_small_and_a_large_tree(tree, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # units, sums, filings, overdue (and its cache key)
         progress.subtree_progress(unit=tree["second"], year=YEAR, today=MID_YEAR)
     for n in range(15):
         unit = budget_unit(f"汇总测试扩充{n}", parent=tree["first"])
         filing(unit, "10.00")
         sums(unit, placed="1.00")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # units, sums, filings, overdue (and its cache key)
         report = progress.subtree_progress(unit=tree["top"], year=YEAR, today=MID_YEAR, with_rows=True)
     assert report.total.units == 21 and len(report.rows) == 21
 
