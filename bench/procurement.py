@@ -209,7 +209,7 @@ def _units(year: int, log_) -> list[int]:
             if draw < 0.05:
                 continue  # not filed
             has_canteen = draw >= 0.08
-            total = Decimal(rng.randint(200_000, 2_000_000)) if has_canteen else Decimal("0")
+            total = Decimal(rng.randint(1_500_000, 6_000_000)) if has_canteen else Decimal("0")
             ratio = Decimal("0.2000")
             status = (
                 FilingStatus.APPROVED
