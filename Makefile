@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_PROCESSES ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help demo install install-dev migrate seed serve test test-fast test-postgres e2e lint format check worker bench messages clean
+.PHONY: help demo install install-dev migrate seed serve test test-fast test-postgres e2e lint format check worker bench bench-procurement messages clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -75,6 +75,9 @@ worker: install ## Celery worker with beat on the development settings (needs CE
 
 bench: install-dev ## Benchmark main pages against a trivial view (gunicorn; PostgreSQL when DATABASE_URL is set)
 	$(PY) -m bench
+
+bench-procurement: install-dev ## Budget-unit progress pages with 1,000 units and 1,000,000 order lines (PostgreSQL; opt-in, minutes)
+	$(PY) -m bench.procurement
 
 messages: install ## Update and compile translation catalogues
 	$(MANAGE) makemessages -l zh_Hans -l zh_Hant -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=media --ignore=docs --ignore=bench --ignore=tests --ignore=marketplace/oscar_hant --no-obsolete

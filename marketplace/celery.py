@@ -14,6 +14,3 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Certificate jobs live beside the certificate services rather than in partners/tasks.py.
 app.autodiscover_tasks(["partners"], related_name="certification_tasks")
-# Reserved-share filing reminders live beside the filing services.
-app.autodiscover_tasks(["marketplace.procurement"], related_name="tasks_filings")
-app.autodiscover_tasks(["marketplace.procurement"], related_name="tasks_orders")

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import AuditEvent
+from core.storage import private_storage
 from partners.validators import normalise_credit_code, validate_credit_code
 
 CENT = Decimal("0.01")
@@ -525,3 +526,40 @@ def payment_due_on(accepted_at: datetime.datetime, term_days: int) -> datetime.d
     from django.utils import timezone
 
     return timezone.localtime(accepted_at).date() + datetime.timedelta(days=term_days)
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("progress", "Waiting to start")
+    RUNNING = "running", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ProgressExport(models.Model):
+    """A spreadsheet of a unit's subtree progress for a year (预留份额进度导出), built by a Celery task;
+    only the person who asked (and platform staff) may download it."""
+
+    unit = models.ForeignKey(BudgetUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(
+        pgettext_lazy("progress export", "progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    file = models.FileField(_("spreadsheet"), storage=private_storage, upload_to="procurement/progress/", blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created = models.DateTimeField(pgettext_lazy("progress export", "requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(pgettext_lazy("progress export", "finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created", "-pk")
+        verbose_name = pgettext_lazy("progress export", "progress export")
+        verbose_name_plural = pgettext_lazy("progress export", "progress exports")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="export_progress_at_most_100")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} ({self.status})"

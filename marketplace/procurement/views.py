@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -41,4 +42,12 @@ class PortalHomeView(PortalMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["memberships"] = list(access.memberships_of(self.request.user).order_by("unit__path"))
+        # Each unit's current-year progress: two queries for all of them (progress.units_progress_summary).
+        from marketplace.procurement import progress
+
+        summary = progress.units_progress_summary(
+            units=[m.unit for m in context["memberships"]], year=timezone.localdate().year
+        )
+        for membership in context["memberships"]:
+            membership.progress = summary.get(membership.unit_id)
         return context
