@@ -498,9 +498,7 @@ class DemoSeeder:
         for email, memberships in data.UNIT_MEMBERS.items():
             user = User.objects.get(email=email)
             for key, roles, contractor in memberships:
-                membership_set(
-                    unit=self.units[key], user=user, contractor=contractor, **dict.fromkeys(roles, True)
-                )
+                membership_set(unit=self.units[key], user=user, contractor=contractor, **dict.fromkeys(roles, True))
 
     # ------------------------------------------------------------------ regional brands
     def seed_brands(self, cooperatives: dict[str, Partner], products: dict[str, Product]) -> None:
