@@ -221,6 +221,14 @@ ROLE_USERS = [
     ("budget-unit approver", "unit-approver@demo.yuegui.example", "市一中审批人", Role.BUDGET_UNIT_APPROVER, {}),
     ("budget-unit manager", "unit-manager@demo.yuegui.example", "市教育局管理员", Role.BUDGET_UNIT_MANAGER, {}),
     ("budget-unit finance", "unit-finance@demo.yuegui.example", "市一中财务", Role.BUDGET_UNIT_FINANCE, {}),
+    (
+        "budget-unit school manager",
+        "school-manager@demo.yuegui.example",
+        "市一中后勤主任",
+        Role.BUDGET_UNIT_MANAGER,
+        {},
+    ),
+    ("another unit's buyer", "hospital-buyer@demo.yuegui.example", "市一医院食堂采购员", Role.BUDGET_UNIT_BUYER, {}),
     ("job seeker", "jobseeker@demo.yuegui.example", "求职者", None, {}),
 ]
 
@@ -330,18 +338,38 @@ LOCAL_LABOR_POSTS = [
 # payment mode, invoice title).
 BUDGET_UNITS = [
     ("edu-bureau", "广州市教育局", "agency", "guangdong", None, None, "deliver_first"),
-    ("no1-school", "广州市第一中学", "school", "guangdong", "edu-bureau", "2000.00", "deliver_first"),
+    ("no1-school", "广州市第一中学", "school", "guangdong", "edu-bureau", "1500.00", "deliver_first"),
     ("no2-school", "广州市第二中学", "school", "guangdong", "edu-bureau", "5000.00", "pay_first"),
     ("edu-service", "广州市教育局后勤服务中心", "agency", "guangdong", "edu-bureau", None, "deliver_first"),
     ("youth-palace", "广州市少年宫", "other", "guangdong", "edu-bureau", None, "deliver_first"),
-    ("no1-union", "广州市第一中学工会委员会", "trade_union", "guangdong", "no1-school", None, "deliver_first"),
     ("health-commission", "广州市卫生健康委员会", "agency", "guangdong", None, None, "deliver_first"),
     ("no1-hospital", "广州市第一人民医院", "hospital", "guangdong", "health-commission", "10000.00", "deliver_first"),
 ]  # fmt: skip
 # Demo account → (unit key, roles, canteen contractor).
 UNIT_MEMBERS = {
     "unit-manager@demo.yuegui.example": [("edu-bureau", ("manager",), "")],
-    "unit-buyer@demo.yuegui.example": [("no1-school", ("buyer",), ""), ("no1-union", ("buyer",), "")],
+    "unit-buyer@demo.yuegui.example": [("no1-school", ("buyer",), "")],
     "unit-approver@demo.yuegui.example": [("no1-school", ("approver",), "")],
     "unit-finance@demo.yuegui.example": [("no1-school", ("finance",), "")],
+    "school-manager@demo.yuegui.example": [("no1-school", ("manager",), "")],
+    "hospital-buyer@demo.yuegui.example": [("no1-hospital", ("buyer", "manager"), "")],
 }
+# The other units' managers, who file for them (password as every demo account).
+UNIT_MANAGERS = {
+    "no2-school": "manager.no2-school@demo.yuegui.example",
+    "edu-service": "manager.edu-service@demo.yuegui.example",
+    "youth-palace": "manager.youth-palace@demo.yuegui.example",
+    "health-commission": "manager.health@demo.yuegui.example",
+}
+# This year's filings, one in each state: unit key → (state, has canteen, canteen food total, ratio,
+# representative unit key, remarks, return reason). Years without a published minimum file the
+# ratio the unit chose.
+UNIT_FILINGS = {
+    "edu-bureau": ("approved", True, "800000.00", "0.3000", None, "机关食堂，含后勤服务中心共用部分。", ""),
+    "no1-school": ("approved", True, "1200000.00", "0.3000", None, "含教工食堂与学生食堂。", ""),
+    "no2-school": ("returned", True, "650000.00", "0.1000", None, "",
+                   "比例低于本局要求的30%，请按30%重新填报，或附上批准文件。"),
+    "edu-service": ("submitted", True, None, None, "edu-bureau", "与局机关共用食堂。", ""),
+    "youth-palace": ("approved", False, None, None, None, "本单位无食堂。", ""),
+    "no1-hospital": ("draft", True, "2400000.00", "0.3000", None, "", ""),
+}  # fmt: skip

@@ -76,6 +76,8 @@ class DemoSeeder:
         self.seed_brands(cooperatives, products)
         self.seed_address_book()
         self.seed_orders(products)
+        self.seed_filings()
+        self.seed_unit_orders(products)
         self.seed_applications()
         self.seed_certificate_states()
         self.seed_suspension(cooperatives)
@@ -495,10 +497,130 @@ class DemoSeeder:
                 )
             self.units[key] = unit
         User = get_user_model()
+        for key, email in data.UNIT_MANAGERS.items():
+            if not User.objects.filter(email=email).exists():
+                User.objects.create_user(email=email, password=data.DEMO_PASSWORD, first_name=self.units[key].name)
+            membership_set(unit=self.units[key], user=User.objects.get(email=email), manager=True)
         for email, memberships in data.UNIT_MEMBERS.items():
             user = User.objects.get(email=email)
             for key, roles, contractor in memberships:
                 membership_set(unit=self.units[key], user=user, contractor=contractor, **dict.fromkeys(roles, True))
+
+    def _unit_manager(self, key: str):
+        User = get_user_model()
+        email = data.UNIT_MANAGERS.get(key) or next(
+            email
+            for email, memberships in data.UNIT_MEMBERS.items()
+            for unit, roles, _c in memberships
+            if unit == key and "manager" in roles
+        )
+        return User.objects.get(email=email)
+
+    def seed_filings(self) -> None:
+        """This year's reserved-share filings, one in each state, through the filing services as the
+        units' managers and their supervising units would make them."""
+        from marketplace.procurement import filings
+        from marketplace.procurement.models import FilingStatus
+
+        year = self.today.year
+        staff = get_user_model().objects.get(email="staff@demo.yuegui.example")
+        # The representative of a shared canteen files first.
+        for key, (state, has_canteen, total, ratio, shared, remarks, reason) in data.UNIT_FILINGS.items():
+            unit = self.units[key]
+            if filings.filing_of(unit=unit, year=year):
+                continue
+            manager = self._unit_manager(key)
+            filing = filings.filing_save(
+                unit=unit,
+                year=year,
+                user=manager,
+                data={
+                    "has_canteen": has_canteen,
+                    "shared_canteen_with": self.units[shared] if shared else None,
+                    "canteen_outsourced": False,
+                    "canteen_food_total": Decimal(total) if total else None,
+                    "ratio": Decimal(ratio) if ratio else None,
+                    "lower_ratio_authority": "",
+                    "lower_ratio_date": None,
+                    "lower_ratio_document": "",
+                    "union_purchase_need": key == "no1-school",
+                    "remarks": remarks,
+                },
+            )
+            if state == FilingStatus.DRAFT:
+                continue
+            filing = filings.filing_submit(filing=filing, user=manager)
+            reviewer = (
+                self._unit_manager(next(k for k, u in self.units.items() if u.pk == unit.parent_id))
+                if (unit.parent_id)
+                else staff
+            )
+            if state == FilingStatus.RETURNED:
+                filings.filing_return(filing=filing, user=reviewer, reason=reason)
+            elif state == FilingStatus.APPROVED:
+                filings.filing_approve(filing=filing, user=reviewer)
+
+    def seed_unit_orders(self, products: dict[str, Product]) -> None:
+        """The school's orders in each state of procurement: last month's order paid in part (one part
+        accepted long ago and overdue), one above the approval threshold waiting for the approver, one
+        approved and delivered for the buyer to inspect; the hospital's own order the school never sees."""
+        from marketplace.fulfilment import services as fulfilment_services
+        from marketplace.fulfilment.models import Fulfilment, FulfilmentStatus
+        from marketplace.procurement import payments
+
+        User = get_user_model()
+        staff = User.objects.get(email="staff@demo.yuegui.example")
+        finance = User.objects.get(email="unit-finance@demo.yuegui.example")
+        school = self.units["no1-school"]
+        old = get_model("order", "Order").objects.get(number="DEMO-10001")
+        parts = list(Fulfilment.objects.filter(order=old).order_by("pk"))
+        if parts and not payments.receipts_of(unit=school):
+            # One part accepted 45 days ago and still unpaid: overdue.
+            long_ago = timezone.now() - datetime.timedelta(days=45)
+            Fulfilment.objects.filter(pk=parts[-1].pk).update(accepted_at=long_ago, delivered_at=long_ago)
+            receipt = payments.receipt_record(
+                unit=school,
+                user=finance,
+                payer_name="广州市第一中学",
+                payer_kind="unit",
+                amount=Decimal("300.00"),
+                received_on=self.today - datetime.timedelta(days=2),
+                reference="GZ-ICBC-20261130-0001",
+            )
+            payments.receipt_allocate(receipt=receipt, user=finance, allocations=[(parts[0], Decimal("300.00"))])
+        self._place_demo_order(
+            "DEMO-10003",
+            "unit-buyer@demo.yuegui.example",
+            [("BM-001", 10), ("TD-003", 20), ("LE-001", 5)],
+            products,
+            "canteen",
+            unit_key="no1-school",
+        )
+        delivered = self._place_demo_order(
+            "DEMO-10004",
+            "unit-buyer@demo.yuegui.example",
+            [("BM-004", 2), ("TD-001", 3)],
+            products,
+            "canteen",
+            unit_key="no1-school",
+        )
+        for fulfilment in Fulfilment.objects.filter(order=delivered, status=FulfilmentStatus.TO_SHIP):
+            fulfilment_services.fulfilment_ship(
+                fulfilment=fulfilment,
+                user=staff,
+                carrier="顺丰速运",
+                tracking_number=f"SF{delivered.pk:06d}{fulfilment.pk:04d}",
+                compliance_certificate=f"HGZ-{fulfilment.partner.code.upper()}-{self.today:%Y%m%d}",
+            )
+            fulfilment_services.fulfilment_mark_delivered(fulfilment=fulfilment, user=staff)
+        self._place_demo_order(
+            "DEMO-10005",
+            "hospital-buyer@demo.yuegui.example",
+            [("LY-001", 3)],
+            products,
+            "canteen",
+            unit_key="no1-hospital",
+        )
 
     # ------------------------------------------------------------------ regional brands
     def seed_brands(self, cooperatives: dict[str, Partner], products: dict[str, Product]) -> None:
