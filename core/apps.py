@@ -18,6 +18,7 @@ class CoreConfig(AppConfig):
 
         from core import checks  # noqa: F401  (registers the production checks)
         from core.converters import DatabaseIdConverter
+        from core.pdf import pdf_fetching_refused
         from core.sites import site_follows_url
         from core.uploads import SafeImageField, limit_pillow_decoding
 
@@ -25,6 +26,7 @@ class CoreConfig(AppConfig):
         register_converter(DatabaseIdConverter, "id")
         post_migrate.connect(site_follows_url, sender=self, dispatch_uid="core.site_follows_url")
         limit_pillow_decoding()
+        pdf_fetching_refused()
         # Wagtail's profile picture (employers upload one too) is a plain ImageField: check it like ours.
         from wagtail.admin.forms.account import AvatarPreferencesForm
 

@@ -20,6 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.pdf import pdf_text
 from marketplace.fulfilment.documents import PDF_FONT, money
 from marketplace.fulfilment.models import Fulfilment
 from marketplace.procurement.models import ApprovalStatus, UnitOrder, money_round
@@ -127,8 +128,8 @@ def order_confirmation_pdf(unit_order: UnitOrder, *, partner=None) -> bytes:
         ]
     ] + [
         [
-            Paragraph(line.partner_name, body),
-            Paragraph(line.title, body),
+            Paragraph(pdf_text(line.partner_name), body),
+            Paragraph(pdf_text(line.title), body),
             str(line.quantity),
             money(line.unit_price_incl_tax),
             money(line.line_price_incl_tax),
@@ -146,7 +147,7 @@ def order_confirmation_pdf(unit_order: UnitOrder, *, partner=None) -> bytes:
         ]
     ] + [
         [
-            Paragraph(part.partner.name, body),
+            Paragraph(pdf_text(part.partner.name), body),
             part.get_status_display(),
             _date(part.ship_by),
             money(part.shipping_cost),

@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from core.pdf import pdf_text
 from marketplace.fulfilment import selectors as fulfilment_selectors
 from marketplace.fulfilment.documents import PDF_FONT, money
 from marketplace.procurement import payments
@@ -94,7 +95,7 @@ def payment_request_pdf(fulfilment, language: str | None = None) -> bytes:
             [_("Product"), _("Quantity"), _("Unit price"), _("Amount")],
             *[
                 [
-                    Paragraph(line.description, body),
+                    Paragraph(pdf_text(line.description), body),
                     str(line.quantity),
                     money(line.unit_price_incl_tax) if line.unit_price_incl_tax is not None else "—",
                     money(line.line_price_incl_tax),

@@ -5,15 +5,15 @@ from django.urls import path
 from marketplace.procurement import views_progress as views
 
 urlpatterns = [
-    path("units/<int:unit>/progress/", views.ProgressView.as_view(), name="progress"),
-    path("units/<int:unit>/progress/exports/", views.ProgressExportRequestView.as_view(), name="progress_export"),
+    path("units/<id:unit>/progress/", views.ProgressView.as_view(), name="progress"),
+    path("units/<id:unit>/progress/exports/", views.ProgressExportRequestView.as_view(), name="progress_export"),
     path(
-        "units/<int:unit>/progress/exports/<int:pk>/",
+        "units/<id:unit>/progress/exports/<id:pk>/",
         views.ProgressExportDetailView.as_view(),
         name="progress_export_detail",
     ),
     path(
-        "units/<int:unit>/progress/exports/<int:pk>/download/",
+        "units/<id:unit>/progress/exports/<id:pk>/download/",
         views.ProgressExportDownloadView.as_view(),
         name="progress_export_download",
     ),

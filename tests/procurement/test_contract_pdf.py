@@ -111,3 +111,25 @@ def test_the_cooperatives_fulfilment_page_links_its_part_confirmation(confirmed)
     page = browser.get(reverse("fulfilment:detail", kwargs={"pk": pork_part.pk})).content.decode()
 
     assert reverse("procurement:part-confirmation", kwargs={"part": pork_part.pk}) in page
+
+
+MARKUP_TITLE = '香猪<img src="http://127.0.0.1:9/probe.png" width="1" height="1"/><a href="https://evil.example/pay">点此付款</a>'
+
+
+def test_markup_typed_into_a_product_title_is_printed_as_text_and_fetches_nothing(units, monkeypatch):
+    """ReportLab reads a paragraph as markup: a cooperative's title must not make the server fetch an
+    address, put a link into the unit's contract, or break the document."""
+    from reportlab.lib import utils
+
+    fetched = []
+    monkeypatch.setattr(utils, "open_for_read", lambda name, *args, **kwargs: fetched.append(name) or 1 / 0)
+    shop = two_cooperatives()
+    shop["pork"].title = MARKUP_TITLE
+    shop["pork"].save()
+    order = place_order(units["a_buyer"], [(shop["pork"], 1)])
+    unit_order = UnitOrder.objects.get(order=order)
+
+    content = order_confirmation_pdf(unit_order)
+
+    assert fetched == [] and b"/URI" not in content
+    assert "点此付款" in pdf_text(content) and "<img" in pdf_text(content)
