@@ -26,14 +26,19 @@ class CheckoutConfig(apps.CheckoutConfig):
 
 class CustomerConfig(customer_apps.CustomerConfig):
     """Oscar's customer app (not forked): its address book uses the Chinese address form, and
-    making an address the default is a POST (``address_book``). The ``ready()`` route of DESIGN.md."""
+    making an address the default is a POST (``address_book``); a budget unit's orders are read in
+    the unit's portal (``customer_orders``). The ``ready()`` route of DESIGN.md."""
 
     def ready(self):
         super().ready()
-        from marketplace.checkout import address_book
+        from marketplace.checkout import address_book, customer_orders
 
         self.address_list_view = address_book.AddressListView
         self.address_create_view = address_book.AddressCreateView
         self.address_update_view = address_book.AddressUpdateView
         self.address_delete_view = address_book.AddressDeleteView
         self.address_change_status_view = address_book.AddressChangeStatusView
+        # A budget unit's orders are the unit's: read and worked in its portal (``customer_orders``).
+        self.order_history_view = customer_orders.OrderHistoryView
+        self.order_detail_view = customer_orders.OrderDetailView
+        self.order_line_view = customer_orders.OrderLineView

@@ -114,14 +114,16 @@ def fulfilments_for_cooperative_user(user) -> QuerySet[Fulfilment]:
 
 
 def may_act_as_buyer(user, fulfilment: Fulfilment) -> bool:
-    """The order's buyer, or — for a budget unit's order — a buyer of the unit that placed it."""
+    """The order's buyer; for a budget unit's order, a buyer of that unit now (and nobody else)."""
     if not (user and user.is_authenticated and user.is_active):
         return False
-    if fulfilment.order.user_id == user.pk:
-        return True
     from marketplace.procurement.access import is_unit_buyer_of_order
+    from marketplace.procurement.models import UnitOrder
 
-    return is_unit_buyer_of_order(user, fulfilment.order_id)
+    if UnitOrder.objects.filter(order_id=fulfilment.order_id).exists():
+        # the unit's order: its buyers now, not whoever placed it (they may have left the unit)
+        return is_unit_buyer_of_order(user, fulfilment.order_id)
+    return fulfilment.order.user_id == user.pk
 
 
 def fulfilment_lines(fulfilment: Fulfilment) -> QuerySet:
@@ -156,10 +158,19 @@ def fulfilments_of_order(order) -> list[Fulfilment]:
 
 
 def fulfilment_for_buyer(*, user, pk: int) -> Fulfilment | None:
-    """A fulfilment of one of the user's own orders, or None (never someone else's)."""
+    """A fulfilment of one of the user's own orders — for a budget unit's order, of an order of a unit
+    the user buys for now — or None (never someone else's)."""
     if not user.is_authenticated:
         return None
-    return Fulfilment.objects.select_related("order", "partner").filter(pk=pk, order__user=user).first()
+    from marketplace.procurement.access import unit_buyer_orders_q
+
+    own = Q(order__user=user, order__unit_order__isnull=True)
+    return (
+        Fulfilment.objects.select_related("order", "partner")
+        .filter(own | unit_buyer_orders_q(user, prefix="order__"))
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def fulfilments_for_list(
