@@ -86,3 +86,10 @@ def unit_buyer_orders_q(user, prefix: str = "") -> Q:
 def role_label(role: str) -> str:
     """The role's name in the visitor's language."""
     return str(Membership._meta.get_field(ROLE_FIELDS[role]).verbose_name)
+
+
+def oversees(user, unit: BudgetUnit) -> bool:
+    """Whether ``user`` reads the units below ``unit`` (their progress, orders owed, exports): a
+    manager of the unit itself or of a unit above it, or platform staff. Other members of a unit
+    read only the unit itself."""
+    return has_unit_role(user, unit, "manager") or supervises(user, unit)

@@ -76,21 +76,36 @@ def order_approve(*, unit_order: UnitOrder, user) -> UnitOrder:
     Side effects: each waiting part is released (``fulfilment.services.fulfilment_release``), its
     ship-by date counted ``ship_within_days`` from today; the cooperatives of parts that can ship
     are told of the order; the buyer is told of the decision (after commit).
+
+    Refused: someone who is not an approver of that unit, or who placed the order (four eyes); an
+    order already decided; an order whose approval time ran out — it is expired there and then,
+    as the sweep would, and the approver told so.
     """
+    now = timezone.now()
     with transaction.atomic():
         unit_order = _locked(unit_order)
         _require_approver(user, unit_order)
         _require_pending(unit_order)
-        step = release_step(unit_order)
-        for fulfilment in _waiting_parts(unit_order):
-            fulfilment_services.fulfilment_release(
-                fulfilment=fulfilment, step=step, user=user, ship_within_days=unit_order.ship_within_days
-            )
-        unit_order.approval_status = ApprovalStatus.APPROVED
-        unit_order.decided_by = user
-        unit_order.decided_at = timezone.now()
-        unit_order.save(update_fields=["approval_status", "decided_by", "decided_at"])
-        _enqueue_email(unit_order.pk, "approved")
+        if unit_order.placed_by_id == user.pk:
+            raise PermissionDenied(_("An order is approved by an approver other than the person who placed it."))
+        ran_out = _ran_out(unit_order, now)
+        if not ran_out:
+            return _approve(unit_order, user=user)
+    return _refuse_ran_out(unit_order, now)
+
+
+def _approve(unit_order: UnitOrder, *, user) -> UnitOrder:
+    """Release the waiting parts and record the decision (inside ``order_approve``'s transaction)."""
+    step = release_step(unit_order)
+    for fulfilment in _waiting_parts(unit_order):
+        fulfilment_services.fulfilment_release(
+            fulfilment=fulfilment, step=step, user=user, ship_within_days=unit_order.ship_within_days
+        )
+    unit_order.approval_status = ApprovalStatus.APPROVED
+    unit_order.decided_by = user
+    unit_order.decided_at = timezone.now()
+    unit_order.save(update_fields=["approval_status", "decided_by", "decided_at"])
+    _enqueue_email(unit_order.pk, "approved")
     return unit_order
 
 
@@ -135,18 +150,40 @@ def orders_expire_unapproved(*, now: datetime.datetime | None = None) -> int:
     due = UnitOrder.objects.filter(approval_status=ApprovalStatus.PENDING, approval_expires_at__lte=now)
     expired = 0
     for pk in list(due.values_list("pk", flat=True)):
-        with transaction.atomic():
-            unit_order = (
-                UnitOrder.objects.select_for_update(of=("self",))
-                .filter(pk=pk, approval_status=ApprovalStatus.PENDING)
-                .first()
-            )
-            if unit_order is None:
-                continue
-            _cancel_parts(unit_order, user=None, reason=_("Not approved in time"))
-            unit_order.approval_status = ApprovalStatus.EXPIRED
-            unit_order.decided_at = now
-            unit_order.save(update_fields=["approval_status", "decided_at"])
-            _enqueue_email(unit_order.pk, "expired")
-            expired += 1
+        expired += _expire_one(pk, now)
     return expired
+
+
+def _expire_one(pk: int, now: datetime.datetime) -> int:
+    """Expire one order if it is still pending (under its row lock): 1 if it expired now, else 0."""
+    with transaction.atomic():
+        unit_order = (
+            UnitOrder.objects.select_for_update(of=("self",))
+            .filter(pk=pk, approval_status=ApprovalStatus.PENDING)
+            .first()
+        )
+        if unit_order is None:
+            return 0
+        _cancel_parts(unit_order, user=None, reason=_("Not approved in time"))
+        unit_order.approval_status = ApprovalStatus.EXPIRED
+        unit_order.decided_at = now
+        unit_order.save(update_fields=["approval_status", "decided_at"])
+        _enqueue_email(unit_order.pk, "expired")
+    return 1
+
+
+def _ran_out(unit_order: UnitOrder, now: datetime.datetime) -> bool:
+    return unit_order.approval_expires_at is not None and unit_order.approval_expires_at <= now
+
+
+def _refuse_ran_out(unit_order: UnitOrder, now: datetime.datetime):
+    """The approval time is over: expire the order now (as the sweep would) and say so."""
+    _expire_one(unit_order.pk, now)
+    raise ValidationError(
+        _(
+            "The time to approve this order ran out on %(when)s: it has been cancelled and its goods released. "
+            "The buyer may order again."
+        )
+        % {"when": timezone.localtime(unit_order.approval_expires_at).strftime("%Y-%m-%d %H:%M")},
+        code="expired",
+    )

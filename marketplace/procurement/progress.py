@@ -441,7 +441,7 @@ def may_oversee(user, unit: BudgetUnit) -> bool:
     unit itself or of a unit above it, or platform staff."""
     from marketplace.procurement import access
 
-    return access.has_unit_role(user, unit, "manager") or access.supervises(user, unit)
+    return access.oversees(user, unit)
 
 
 def bar_step(value: Decimal | None) -> int:

@@ -69,7 +69,10 @@ class ReceiptsView(PortalMixin, View):
         today = timezone.localdate()
         owed = payments.parts_owed(units=[unit], today=today)
         unmatched = payments.receipts_unmatched(unit=unit)
+        # the units below, for those who oversee them (not a buyer or finance of this unit only)
         below = BudgetUnit.objects.filter(path__startswith=unit.path).exclude(pk=unit.pk)
+        if not access.oversees(self.request.user, unit):
+            below = below.none()
         return {
             "unit": unit,
             "today": today,

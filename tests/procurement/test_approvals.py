@@ -70,7 +70,7 @@ def test_nobody_ships_before_approval(shop, units, client):
 def test_approval_releases_parts_and_ship_by_15_days_from_approval(shop, units):
     with freeze_time("2026-11-02 10:00"):
         unit_order = waiting_order(shop, units)
-    with freeze_time("2026-11-05 10:00"):
+    with freeze_time("2026-11-05 09:59"):  # a minute before the 72 hours run out
         approvals.order_approve(unit_order=unit_order, user=units["a_approver"])
         today = timezone.localdate()
 
@@ -281,3 +281,31 @@ def test_approve_and_reject_at_once_one_decision_and_stock_agrees(units):
     else:
         assert unit_order.approval_status == ApprovalStatus.REJECTED
         assert statuses == {FulfilmentStatus.CANCELLED} and stock(data["pork"]) == (10, 0)
+
+
+def test_an_approval_after_the_time_ran_out_is_refused_and_the_order_expires(shop, units):
+    with freeze_time("2026-11-02 10:00"):
+        unit_order = waiting_order(shop, units)
+    with freeze_time("2026-11-05 10:01"), pytest.raises(ValidationError) as refusal:  # 72 hours and a minute
+        approvals.order_approve(unit_order=unit_order, user=units["a_approver"])
+
+    assert refusal.value.code == "expired"
+    unit_order.refresh_from_db()
+    assert unit_order.approval_status == ApprovalStatus.EXPIRED and unit_order.decided_by is None
+    assert stock(shop["pork"]) == (10, 0)
+    assert set(unit_order.order.fulfilments.values_list("status", flat=True)) == {FulfilmentStatus.CANCELLED}
+
+
+def test_the_person_who_placed_an_order_does_not_approve_it(shop, units):
+    """Four eyes: a buyer who is also an approver of the unit needs another approver."""
+    from marketplace.procurement.units import membership_set
+
+    membership_set(unit=units["school_a"], user=units["a_buyer"], buyer=True, approver=True)
+    unit_order = waiting_order(shop, units)
+    before = snapshot(unit_order)
+
+    with pytest.raises(PermissionDenied):
+        approvals.order_approve(unit_order=unit_order, user=units["a_buyer"])
+    assert snapshot(unit_order) == before
+    approvals.order_approve(unit_order=unit_order, user=units["a_approver"])
+    assert UnitOrder.objects.get(pk=unit_order.pk).approval_status == ApprovalStatus.APPROVED

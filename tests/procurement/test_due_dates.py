@@ -15,6 +15,7 @@ from freezegun import freeze_time
 from marketplace.fulfilment.models import FulfilmentStatus
 from marketplace.procurement import payments
 from marketplace.procurement.models import Receipt, ReceiptAllocation, UnitOrder
+from tests.factories import unit_member
 from tests.fulfilment.builders import part, place_order, ship, staff_user
 from tests.procurement.test_receipts import TODAY, accepted_order, owing_data, record, state, utc
 
@@ -238,6 +239,15 @@ def test_the_manager_above_sees_the_subtrees_overdue_parts_read_only(owing):
     assert unit == owing["school_a"] and total == Decimal("167.90") and len(parts) == 2
     assert owing["order"].number in response.content.decode()
     assert not response.context["is_finance"]
+
+
+def test_a_plain_member_of_the_unit_above_does_not_see_the_subtrees_payments(owing):
+    """A buyer (a canteen contractor, say) of the bureau reads the bureau, not the schools below it."""
+    contractor = unit_member(owing["bureau"], "contractor@bureau.example.cn", roles=("buyer",))
+    with freeze_time(utc("2026-04-05 04:00")):
+        response = browser_for(contractor).get(reverse("procurement:receipts", kwargs={"unit": owing["bureau"].pk}))
+    assert response.status_code == 200 and response.context["overdue_below"] == []
+    assert owing["order"].number not in response.content.decode()
 
 
 def test_platform_staff_see_every_overdue_part_by_unit(owing):
