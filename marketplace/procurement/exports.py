@@ -58,8 +58,13 @@ def progress_export_request(*, unit: BudgetUnit, year: int, user, language: str 
 
 
 def may_download(user, export: ProgressExport) -> bool:
-    """Only the person who asked for an export, and platform staff, may download it."""
-    return export.requested_by_id == getattr(user, "pk", None) or is_platform_staff(user)
+    """Only the person who asked for an export while they still oversee its unit, and platform staff,
+    may download it (a manager who moved on loses the subtree's figures with the role)."""
+    from marketplace.procurement.access import oversees
+
+    if is_platform_staff(user):
+        return True
+    return export.requested_by_id == getattr(user, "pk", None) and oversees(user, export.unit)
 
 
 def _set_progress(export_id: int, value: int) -> None:

@@ -109,6 +109,21 @@ def test_only_the_requester_and_staff_may_download(client, figures, django_captu
     assert client.get(download_url(export)).status_code == 200
 
 
+def test_a_requester_who_no_longer_manages_the_unit_loses_the_export(
+    client, figures, django_capture_on_commit_callbacks
+):
+    from marketplace.procurement.units import membership_set
+
+    units = figures
+    with django_capture_on_commit_callbacks(execute=True):
+        export = exports.progress_export_request(unit=units["bureau"], year=YEAR, user=units["bureau_manager"])
+    client.force_login(units["bureau_manager"])
+    assert client.get(download_url(export)).status_code == 200
+
+    membership_set(unit=units["bureau"], user=units["bureau_manager"], buyer=True)  # no longer a manager
+    assert client.get(download_url(export)).status_code == 404
+
+
 @pytest.mark.parametrize("visitor", ["a_buyer", "a_finance"])
 def test_a_member_who_does_not_manage_the_unit_may_not_export_it(client, figures, visitor):
     client.force_login(figures[visitor])
