@@ -119,7 +119,11 @@ def parts_owed(*, units: Iterable[BudgetUnit] | QuerySet, today: datetime.date |
         if paid >= total:
             continue
         due = due_on(fulfilment)
-        owed.append(PartOwed(fulfilment=fulfilment, due_on=due, total=total, paid=paid, overdue=due < today))
+        # Overdue is money owed for goods received and accepted (《保障中小企业款项支付条例》): a pay-first part
+        # still waiting for its money is owed from placement but not late — nothing has shipped. The
+        # progress pages count the same way (``progress.overdue_payments``).
+        overdue = fulfilment.status == FulfilmentStatus.ACCEPTED and due < today
+        owed.append(PartOwed(fulfilment=fulfilment, due_on=due, total=total, paid=paid, overdue=overdue))
     owed.sort(key=lambda part: (part.due_on, part.fulfilment.pk))
     return owed
 

@@ -83,11 +83,14 @@ def pay_first(units):
 def test_pay_first_part_ships_only_after_full_payment(pay_first):
     coop_part = pay_first["part"]
     assert coop_part.status == FulfilmentStatus.AWAITING_PAYMENT and not coop_part.allows("ship")
-    # owed from placement, due at once
-    owed = payments.parts_owed(units=[pay_first["school_a"]], today=datetime.date(2026, 3, 4))
+    # owed from placement, due at once — but never "overdue": nothing has shipped yet
+    owed = payments.parts_owed(units=[pay_first["school_a"]], today=datetime.date(2026, 3, 20))
     assert [(p.fulfilment.pk, p.due_on, p.outstanding, p.overdue) for p in owed] == [
-        (coop_part.pk, datetime.date(2026, 3, 3), Decimal("98.00"), True)
+        (coop_part.pk, datetime.date(2026, 3, 3), Decimal("98.00"), False)
     ]
+    from marketplace.procurement.progress import overdue_payments
+
+    assert overdue_payments(unit=pay_first["school_a"], today=datetime.date(2026, 3, 20))["count"] == 0
     receipt = record(pay_first, amount="98.00")
 
     # a partial payment does not release it
