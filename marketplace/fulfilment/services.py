@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
+from oscar.templatetags.currency_filters import currency
 
 from core.access import is_platform_staff
 from core.outbox import outbox_enqueue
@@ -35,7 +36,7 @@ from marketplace.fulfilment.models import (
     StatementStatus,
 )
 from marketplace.fulfilment.stock import lock_stock_records
-from marketplace.procurement import counting
+from marketplace.procurement import counting, payments
 from partners.access import may_act_for
 
 Order = get_model("order", "Order")
@@ -340,6 +341,20 @@ def fulfilment_evaluate(*, fulfilment: Fulfilment, user, rating, comment: str = 
     return fulfilment
 
 
+def _with_money_released(fulfilment: Fulfilment, note: str) -> str:
+    """A budget unit's money matched to a part that no longer counts goes back to its receipts
+    (``procurement.payments.allocations_release``); the event's note says how much."""
+    if fulfilment.buyer_type != BuyerType.BUDGET_UNIT:
+        return note
+    released = payments.allocations_release(fulfilment=fulfilment)
+    if not released:
+        return note
+    told = _("%(amount)s paid for it is back among the unit's unmatched receipts.") % {
+        "amount": currency(released, "CNY")
+    }
+    return f"{note[: 199 - len(told)]} {told}".strip()
+
+
 def fulfilment_cancel(*, fulfilment: Fulfilment, user, reason: str = "", by_system: bool = False) -> Fulfilment:
     """Cancel a fulfilment before it ships (取消): the buyer of the order or platform staff.
 
@@ -348,7 +363,8 @@ def fulfilment_cancel(*, fulfilment: Fulfilment, user, reason: str = "", by_syst
     tells the buyer of the whole order itself: a part the cooperative never saw sends no e-mail.
 
     Side effects: its allocated stock is released (once: only a not-yet-shipped fulfilment
-    can be cancelled, under a row lock), event, order status, e-mails to both sides.
+    can be cancelled, under a row lock); a budget unit's money matched to it goes back to the
+    unit's unmatched receipts; event, order status, e-mails to both sides.
     """
     with transaction.atomic():
         fulfilment = _locked(fulfilment)
@@ -364,7 +380,7 @@ def fulfilment_cancel(*, fulfilment: Fulfilment, user, reason: str = "", by_syst
         fulfilment.cancelled_at = timezone.now()
         fulfilment.reason = (reason or "").strip()[:200]
         fulfilment.save()
-        _record(fulfilment, Action.CANCELLED, user, fulfilment.reason)
+        _record(fulfilment, Action.CANCELLED, user, _with_money_released(fulfilment, fulfilment.reason))
         order_status_sync(order_id=fulfilment.order_id)
         if was_visible or not by_system:
             _enqueue_email(fulfilment.pk, "cancelled" if was_visible else "withdrawn")
@@ -375,8 +391,9 @@ def fulfilment_return(*, fulfilment: Fulfilment, user, reason: str) -> Fulfilmen
     """Record that goods came back (退货), by platform staff after agreeing it with both sides.
 
     Side effects: the goods are back in stock (once: a returned fulfilment cannot be returned
-    again), an accepted fulfilment's amount is deducted in the month's settlement, event,
-    order status, e-mails to both sides.
+    again), an accepted fulfilment's amount is deducted in the month's settlement, a budget unit's
+    money matched to it goes back to the unit's unmatched receipts, event, order status, e-mails
+    to both sides.
     """
     reason = (reason or "").strip()
     with transaction.atomic():
@@ -391,7 +408,7 @@ def fulfilment_return(*, fulfilment: Fulfilment, user, reason: str) -> Fulfilmen
         fulfilment.returned_at = timezone.now()
         fulfilment.reason = reason[:200]
         fulfilment.save()
-        _record(fulfilment, Action.RETURNED, user, fulfilment.reason)
+        _record(fulfilment, Action.RETURNED, user, _with_money_released(fulfilment, fulfilment.reason))
         order_status_sync(order_id=fulfilment.order_id)
         _enqueue_email(fulfilment.pk, "returned")
     return fulfilment

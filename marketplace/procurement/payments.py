@@ -419,3 +419,15 @@ def receipt_allocate(*, receipt: Receipt, user, allocations: list[tuple[object, 
                     ship_within_days=part.order.unit_order.ship_within_days,
                 )
     return created
+
+
+def allocations_release(*, fulfilment: Fulfilment) -> Decimal:
+    """Money matched to a part that is cancelled or returned goes back to its receipts, unmatched
+    (call inside the cancellation's or the return's transaction): the unit's finance sees it among
+    the receipts not yet matched, to match to another part or to have refunded. Returns the amount.
+    """
+    allocations = ReceiptAllocation.objects.select_for_update().filter(fulfilment=fulfilment).order_by("pk")
+    released = money_round(sum((allocation.amount for allocation in allocations), ZERO))
+    if released:
+        ReceiptAllocation.objects.filter(pk__in=[allocation.pk for allocation in allocations]).delete()
+    return released

@@ -287,3 +287,32 @@ def test_the_units_page_reads_in_english_and_traditional_chinese(owing):
         with translation.override(language):
             url = reverse("procurement:receipts", kwargs={"unit": owing["school_a"].pk})
         assert words in browser.get(url).content.decode(), language
+
+
+def test_money_paid_for_a_cancelled_part_goes_back_to_the_units_receipts(pay_first):
+    """A pay-first part paid in part, then cancelled by the buyer: the money is not stuck on it."""
+    coop_part = pay_first["part"]
+    receipt = record(pay_first, amount="98.00")
+    payments.receipt_allocate(receipt=receipt, user=pay_first["a_finance"], allocations=[(coop_part, "50.00")])
+
+    from marketplace.fulfilment import services
+
+    services.fulfilment_cancel(fulfilment=part(pay_first["order"], pay_first["a"]), user=pay_first["a_buyer"])
+
+    assert not ReceiptAllocation.objects.filter(fulfilment=coop_part).exists()
+    [unmatched] = payments.receipts_unmatched(unit=pay_first["school_a"])
+    assert unmatched.pk == receipt.pk and unmatched.remainder == Decimal("98.00")
+    event = part(pay_first["order"], pay_first["a"]).events.get(action="cancelled")
+    assert "¥50.00" in event.note
+
+
+def test_money_paid_for_a_returned_part_goes_back_to_the_units_receipts(owing):
+    receipt = record(owing)
+    payments.receipt_allocate(receipt=receipt, user=owing["a_finance"], allocations=[(owing["pork_part"], "98.00")])
+
+    from marketplace.fulfilment import services
+
+    services.fulfilment_return(fulfilment=owing["pork_part"], user=staff_user(), reason="整批变质")
+
+    assert not ReceiptAllocation.objects.filter(fulfilment=owing["pork_part"]).exists()
+    assert [r.remainder for r in payments.receipts_unmatched(unit=owing["school_a"])] == [Decimal("98.00")]
