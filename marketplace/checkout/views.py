@@ -157,8 +157,22 @@ class ThankYouView(views.ThankYouView):
         ctx = super().get_context_data(**kwargs)
         order = ctx.get("order")
         if order is not None:
-            ctx["payment_policy"] = payment.policy_for(order.user, order.basket)
+            ctx["payment_policy"] = payment.policy_for(order.user, order.basket, *unit_purchase_of(order))
         return ctx
+
+
+def unit_purchase_of(order) -> tuple:
+    """``(purchase, total)`` of a budget unit's order for ``payment.policy_for`` (its unit's payment
+    mode; the approval wait while it lasts), or ``()`` for any other order."""
+    from marketplace.procurement.models import ApprovalStatus
+    from marketplace.procurement.ordering import UnitPurchase
+
+    unit_order = getattr(order, "unit_order", None)
+    if unit_order is None:
+        return ()
+    purchase = UnitPurchase(unit=unit_order.unit, ship_within_days=unit_order.ship_within_days)
+    waiting = unit_order.approval_status == ApprovalStatus.PENDING
+    return purchase, order.total_incl_tax if waiting else None
 
 
 class IndexView(views.IndexView):

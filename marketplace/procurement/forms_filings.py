@@ -28,7 +28,11 @@ FIELD_OF = {"has_canteen": "canteen", "ratio": "ratio_percent"}
 class FilingForm(forms.Form):
     """The unit's filing for a year; the ratio is typed in per cent."""
 
-    canteen = forms.ChoiceField(label=_("Canteen"), choices=CanteenKind.CHOICES, widget=forms.RadioSelect)
+    canteen = forms.ChoiceField(
+        label=_("Canteen"),
+        choices=CanteenKind.CHOICES,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
     shared_canteen_with = forms.ModelChoiceField(
         label=_("Unit that files for the shared canteen"),
         queryset=BudgetUnit.objects.none(),
@@ -50,7 +54,9 @@ class FilingForm(forms.Form):
         label=_("Lower ratio approved by (authority)"), max_length=100, required=False
     )
     lower_ratio_date = forms.DateField(
-        label=_("Lower ratio approved on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Lower ratio approved on"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     lower_ratio_document = forms.CharField(label=_("Approval document number"), max_length=64, required=False)
     union_purchase_need = forms.BooleanField(label=_("The trade union also needs to buy"), required=False)
@@ -134,4 +140,6 @@ class ReturnForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    until = forms.DateField(label=_("Allow a late filing until"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        label=_("Allow a late filing until"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )

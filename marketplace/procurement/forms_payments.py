@@ -20,7 +20,9 @@ class ReceiptForm(AccessibleErrorsMixin, forms.Form):
     amount = forms.DecimalField(
         label=_("Amount received (yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
-    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(
+        label=_("Received on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     reference = forms.CharField(label=_("Bank reference"), max_length=64)
 
 

@@ -284,7 +284,7 @@ class Membership(models.Model):
 class FilingStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Awaiting review")
-    RETURNED = "returned", _("Returned")
+    RETURNED = "returned", pgettext_lazy("filing", "Returned")
     APPROVED = "approved", _("Approved")
 
 
@@ -361,7 +361,7 @@ class FilingEvent(AuditEvent):
     class Action(models.TextChoices):
         SAVED = "saved", _("Saved")
         SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned")
+        RETURNED = "returned", pgettext_lazy("filing", "Returned")
         APPROVED = "approved", _("Approved")
         EXTENDED = "extended", _("Late filing allowed")
 
