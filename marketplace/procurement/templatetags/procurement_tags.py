@@ -2,17 +2,17 @@
 
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
 #: (URL name taking the unit's pk, label): the areas of a unit's portal, in order.
 UNIT_AREAS = [
-    ("procurement:progress", _("Progress")),
-    ("procurement:orders", _("Orders")),
-    ("procurement:approvals", _("Approvals")),
-    ("procurement:filings", _("Filings")),
-    ("procurement:receipts", _("Payments")),
+    ("procurement:progress", pgettext_lazy("unit portal", "Progress")),
+    ("procurement:orders", pgettext_lazy("unit portal", "Orders")),
+    ("procurement:approvals", pgettext_lazy("unit portal", "Approvals")),
+    ("procurement:filings", pgettext_lazy("unit portal", "Filings")),
+    ("procurement:receipts", pgettext_lazy("unit portal", "Payments")),
 ]
 
 
