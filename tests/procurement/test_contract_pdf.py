@@ -113,7 +113,9 @@ def test_the_cooperatives_fulfilment_page_links_its_part_confirmation(confirmed)
     assert reverse("procurement:part-confirmation", kwargs={"part": pork_part.pk}) in page
 
 
-MARKUP_TITLE = '香猪<img src="http://127.0.0.1:9/probe.png" width="1" height="1"/><a href="https://evil.example/pay">点此付款</a>'
+MARKUP_TITLE = (
+    '香猪<img src="http://127.0.0.1:9/probe.png" width="1" height="1"/><a href="https://evil.example/pay">点此付款</a>'
+)
 
 
 def test_markup_typed_into_a_product_title_is_printed_as_text_and_fetches_nothing(units, monkeypatch):
