@@ -342,8 +342,19 @@ def _check_still_a_representative(*, filing: ReservedShareFiling, values: dict) 
         )
 
 
+#: The steps whose e-mail leaves after commit: the supervising unit hears of a submission, the
+#: unit's managers of a return (with the reason) or an approval (``tasks_filings``).
+TOLD = {FilingEvent.Action.SUBMITTED, FilingEvent.Action.RETURNED, FilingEvent.Action.APPROVED}
+
+
 def _event(filing: ReservedShareFiling, action: str, user, note: str = "") -> FilingEvent:
-    return FilingEvent.objects.create(filing=filing, action=action, actor=user, note=note)
+    event = FilingEvent.objects.create(filing=filing, action=action, actor=user, note=note)
+    if action in TOLD:
+        from core.outbox import outbox_enqueue
+        from marketplace.procurement.tasks_filings import send_filing_step_email_task
+
+        outbox_enqueue(task=send_filing_step_email_task, args=(event.pk,))
+    return event
 
 
 def _locked(filing: ReservedShareFiling) -> ReservedShareFiling:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.mail import MAIL_TASK_OPTIONS, Mail, absolute_url, recipient_language, send_all_once
 from marketplace.procurement import filings
-from marketplace.procurement.models import BudgetUnit, Membership, ReservedShareFiling
+from marketplace.procurement.models import BudgetUnit, FilingEvent, Membership, ReservedShareFiling
 
 FOLDER = "procurement/filings/emails"
 
@@ -78,3 +78,48 @@ def send_filing_reminders_task() -> int:
     task runs. Returns how many were sent.
     """
     return send_all_once(filing_reminder_mails(today=timezone.localdate()))
+
+
+def _managers(unit_id: int | None):
+    if unit_id is None:
+        return []
+    return [
+        membership.user
+        for membership in Membership.objects.filter(unit_id=unit_id, is_manager=True, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("pk")
+    ]
+
+
+def filing_step_mails(*, event: FilingEvent) -> list[Mail]:
+    """Who hears of a filing's step: the managers of the supervising unit of a submission (a top
+    unit's is reviewed by platform staff, who work from the review list), the unit's own managers of
+    a return, with the reason, and of an approval."""
+    filing = event.filing
+    unit = filing.unit
+    if event.action == FilingEvent.Action.SUBMITTED:
+        people, url = _managers(unit.parent_id), lambda: absolute_url(reverse("procurement:filing-review"))
+    else:
+        people, url = _managers(unit.pk), _filing_url(unit.pk, filing.year)
+    return [
+        Mail(
+            key=f"filing-event:{event.pk}:user:{user.pk}",
+            to=user.email,
+            language=recipient_language(getattr(user, "preferred_language", None)),
+            template=f"step_{event.action}",
+            context={"unit": unit, "year": filing.year, "reason": event.note, "url": url},
+            folder=FOLDER,
+        )
+        for user in people
+    ]
+
+
+@shared_task(name="marketplace.procurement.tasks_filings.send_filing_step_email_task", **MAIL_TASK_OPTIONS)
+def send_filing_step_email_task(event_id: int) -> int:
+    """The e-mails of one step of a filing (``filing_step_mails``), each sent once (key
+    ``filing-event:<event>:user:<id>``). Returns how many were sent."""
+    event = FilingEvent.objects.select_related("filing__unit").filter(pk=event_id).first()
+    if event is None:
+        return 0
+    return send_all_once(filing_step_mails(event=event))

@@ -329,3 +329,33 @@ def test_a_refusal_is_shown_in_the_visitors_language(units, submitted):
     assert "请填写退回原因，以便单位据此修改。" in messages_of(page)
     submitted.refresh_from_db()
     assert submitted.status == FilingStatus.SUBMITTED
+
+
+def test_each_step_of_a_filing_is_told_to_the_people_who_act_next(units, django_capture_on_commit_callbacks):
+    """Submitted: the supervising unit's managers; returned (with the reason) or approved: the unit's
+    own managers. Each once."""
+    filing = filings.filing_save(
+        unit=units["school_a"],
+        year=YEAR,
+        user=units["a_manager"],
+        data={"has_canteen": True, "canteen_food_total": Decimal("800000"), "ratio": Decimal("0.15")},
+    )
+    mail.outbox.clear()
+    with freeze_time(TODAY), django_capture_on_commit_callbacks(execute=True):
+        filing = filings.filing_submit(filing=filing, user=units["a_manager"])
+    assert [message.to for message in mail.outbox] == [["manager@bureau.example.cn"]]
+    assert "/procurement/filings/review/" in mail.outbox[0].body
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        filing = filings.filing_return(filing=filing, user=units["bureau_manager"], reason="食堂总额与上年差异过大")
+    assert [message.to for message in mail.outbox] == [["manager@a.example.cn"]]
+    assert "食堂总额与上年差异过大" in mail.outbox[0].body
+
+    mail.outbox.clear()
+    with freeze_time(TODAY), django_capture_on_commit_callbacks(execute=True):
+        filings.filing_submit(filing=filing, user=units["a_manager"])
+    with django_capture_on_commit_callbacks(execute=True):
+        filings.filing_approve(filing=filing, user=units["bureau_manager"])
+    assert [message.to for message in mail.outbox] == [["manager@bureau.example.cn"], ["manager@a.example.cn"]]
+    assert "approved" in mail.outbox[1].subject
