@@ -55,7 +55,18 @@ def test_seed_demo_is_idempotent_and_complete(settings, tmp_path, django_capture
     # Orders in every state, placed through the real service; last month settled.
     from marketplace.fulfilment.models import Fulfilment, SettlementStatement
 
-    assert first["orders"] == 2 and first["fulfilments"] == 6
+    assert first["orders"] == 5 and first["fulfilments"] == 12
+    # budget units: filings in every state, an order waiting for the approver, a partial payment
+    from marketplace.procurement.models import ReceiptAllocation, ReservedShareFiling, UnitOrder
+
+    assert set(ReservedShareFiling.objects.values_list("status", flat=True)) == {
+        "draft",
+        "submitted",
+        "returned",
+        "approved",
+    }
+    assert UnitOrder.objects.filter(approval_status="pending").count() == 1
+    assert ReceiptAllocation.objects.count() == 1
     statuses = set(Fulfilment.objects.values_list("status", flat=True))
     assert {"to_ship", "shipped", "delivered", "accepted"} <= statuses
     assert Fulfilment.objects.filter(partner__code="bama-xiangzhu", status="to_ship").exists()

@@ -342,8 +342,9 @@ def fulfilment_evaluate(*, fulfilment: Fulfilment, user, rating, comment: str = 
 
 
 def _with_money_released(fulfilment: Fulfilment, note: str) -> str:
-    """A budget unit's money matched to a part that no longer counts goes back to its receipts
-    (``procurement.payments.allocations_release``); the event's note says how much."""
+    """A budget unit's money matched to a part cancelled before it shipped goes back to its receipts
+    (``procurement.payments.allocations_release``); the event's note says how much. (A returned part
+    keeps its payment: it may have been settled with the cooperative, whose next statement deducts it.)"""
     if fulfilment.buyer_type != BuyerType.BUDGET_UNIT:
         return note
     released = payments.allocations_release(fulfilment=fulfilment)
@@ -391,9 +392,9 @@ def fulfilment_return(*, fulfilment: Fulfilment, user, reason: str) -> Fulfilmen
     """Record that goods came back (退货), by platform staff after agreeing it with both sides.
 
     Side effects: the goods are back in stock (once: a returned fulfilment cannot be returned
-    again), an accepted fulfilment's amount is deducted in the month's settlement, a budget unit's
-    money matched to it goes back to the unit's unmatched receipts, event, order status, e-mails
-    to both sides.
+    again), an accepted fulfilment's amount is deducted in the month's settlement, event, order
+    status, e-mails to both sides. A budget unit's payment for it stays recorded against it: the
+    settlement deducts it from the cooperative, and staff refund the unit.
     """
     reason = (reason or "").strip()
     with transaction.atomic():
@@ -408,7 +409,7 @@ def fulfilment_return(*, fulfilment: Fulfilment, user, reason: str) -> Fulfilmen
         fulfilment.returned_at = timezone.now()
         fulfilment.reason = reason[:200]
         fulfilment.save()
-        _record(fulfilment, Action.RETURNED, user, _with_money_released(fulfilment, fulfilment.reason))
+        _record(fulfilment, Action.RETURNED, user, fulfilment.reason)
         order_status_sync(order_id=fulfilment.order_id)
         _enqueue_email(fulfilment.pk, "returned")
     return fulfilment

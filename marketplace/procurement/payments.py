@@ -422,9 +422,9 @@ def receipt_allocate(*, receipt: Receipt, user, allocations: list[tuple[object, 
 
 
 def allocations_release(*, fulfilment: Fulfilment) -> Decimal:
-    """Money matched to a part that is cancelled or returned goes back to its receipts, unmatched
-    (call inside the cancellation's or the return's transaction): the unit's finance sees it among
-    the receipts not yet matched, to match to another part or to have refunded. Returns the amount.
+    """Money matched to a part that is cancelled goes back to its receipts, unmatched (call inside
+    the cancellation's transaction): the unit's finance sees it among the receipts not yet matched,
+    to match to another part or to have refunded. Returns the amount.
     """
     allocations = ReceiptAllocation.objects.select_for_update().filter(fulfilment=fulfilment).order_by("pk")
     released = money_round(sum((allocation.amount for allocation in allocations), ZERO))

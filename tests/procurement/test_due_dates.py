@@ -306,7 +306,9 @@ def test_money_paid_for_a_cancelled_part_goes_back_to_the_units_receipts(pay_fir
     assert "¥50.00" in event.note
 
 
-def test_money_paid_for_a_returned_part_goes_back_to_the_units_receipts(owing):
+def test_a_returned_part_keeps_its_payment_for_the_settlement_to_deduct(owing):
+    """Unlike a cancellation, a return may come after the cooperative was paid: the payment stays
+    against the part, so the next statement deducts it (staff refund the unit)."""
     receipt = record(owing)
     payments.receipt_allocate(receipt=receipt, user=owing["a_finance"], allocations=[(owing["pork_part"], "98.00")])
 
@@ -314,5 +316,5 @@ def test_money_paid_for_a_returned_part_goes_back_to_the_units_receipts(owing):
 
     services.fulfilment_return(fulfilment=owing["pork_part"], user=staff_user(), reason="整批变质")
 
-    assert not ReceiptAllocation.objects.filter(fulfilment=owing["pork_part"]).exists()
-    assert [r.remainder for r in payments.receipts_unmatched(unit=owing["school_a"])] == [Decimal("98.00")]
+    assert ReceiptAllocation.objects.get(fulfilment=owing["pork_part"]).amount == Decimal("98.00")
+    assert payments.receipts_unmatched(unit=owing["school_a"]) == []

@@ -358,4 +358,4 @@ def test_each_step_of_a_filing_is_told_to_the_people_who_act_next(units, django_
     with django_capture_on_commit_callbacks(execute=True):
         filings.filing_approve(filing=filing, user=units["bureau_manager"])
     assert [message.to for message in mail.outbox] == [["manager@bureau.example.cn"], ["manager@a.example.cn"]]
-    assert "approved" in mail.outbox[1].subject
+    assert "审核通过" in mail.outbox[1].subject  # in the recipient's language, Simplified Chinese by default
