@@ -32,7 +32,7 @@ class UnitOrdersInPortalMixin:
         if unit_order is None:
             return super().dispatch(request, *args, **kwargs)
         if request.user.is_authenticated and visible_units(request.user).filter(pk=unit_order.unit_id).exists():
-            return redirect("procurement:order", unit=unit_order.unit_id, pk=unit_order.order_id)
+            return redirect("procurement:order", unit=unit_order.unit_id, pk=unit_order.pk)
         raise Http404
 
 

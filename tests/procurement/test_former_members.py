@@ -7,6 +7,7 @@ from marketplace.fulfilment.models import FulfilmentStatus
 from marketplace.procurement.models import UnitOrder, UnitYearTotals
 from marketplace.procurement.units import membership_set
 from tests.fulfilment.builders import deliver, part, place_order, ship, two_cooperatives
+from tests.fulfilment.helpers import buyer
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +15,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def delivered(units):
     shop = two_cooperatives()
+    # a consumer's order first, so that the order's and the unit order's ids differ
+    place_order(buyer(email="family@example.cn"), [(shop["mango"], 1)])
     order = place_order(units["a_buyer"], [(shop["pork"], 1)])
     deliver(ship(part(order, shop["a"]), shop["a_user"]), shop["a_user"])
     return {**shop, "order": order, "part": part(order, shop["a"])}
@@ -47,6 +50,9 @@ def test_a_buyer_of_the_unit_now_accepts_it_and_is_sent_to_the_portal(client, un
     client.post(reverse("fulfilment:buyer-action", kwargs={"pk": fulfilment.pk, "action": "accept"}))
 
     assert detail.status_code == 302
-    assert detail["Location"] == reverse("procurement:order", kwargs={"unit": units["school_a"].pk, "pk": order.pk})
+    unit_order = UnitOrder.objects.get(order=order)
+    assert unit_order.pk != order.pk
+    portal = reverse("procurement:order", kwargs={"unit": units["school_a"].pk, "pk": unit_order.pk})
+    assert detail["Location"] == portal
     fulfilment.refresh_from_db()
     assert fulfilment.status == FulfilmentStatus.ACCEPTED
