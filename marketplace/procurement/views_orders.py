@@ -247,7 +247,13 @@ class PartActionView(UnitOrderDetailView):
                 fulfilment_services.fulfilment_report_problem(
                     fulfilment=fulfilment, user=request.user, problem=form.cleaned_data["problem"]
                 )
-                messages.success(request, _("Problem recorded; the cooperative and the platform have been told."))
+                messages.success(
+                    request,
+                    _(
+                        "Problem recorded; the cooperative has been told by e-mail and platform staff see it in "
+                        "their list of deliveries."
+                    ),
+                )
             else:
                 fulfilment_services.fulfilment_evaluate(
                     fulfilment=fulfilment,
