@@ -93,3 +93,15 @@ def oversees(user, unit: BudgetUnit) -> bool:
     manager of the unit itself or of a unit above it, or platform staff. Other members of a unit
     read only the unit itself."""
     return has_unit_role(user, unit, "manager") or supervises(user, unit)
+
+
+def people_to_tell(unit_id: int | None, role: str):
+    """The active people holding ``role`` in a unit who have an e-mail address, in a stable order:
+    whom the portal's e-mails go to (approvers of an order, managers of a filing, …)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if unit_id is None:
+        return User.objects.none()
+    holders = Membership.objects.filter(unit_id=unit_id, **{ROLE_FIELDS[role]: True}).values("user_id")
+    return User.objects.filter(pk__in=holders, is_active=True).exclude(email="").order_by("pk")

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.mail import MAIL_TASK_OPTIONS, Mail, absolute_url, recipient_language, send_all_once
-from marketplace.procurement import filings
-from marketplace.procurement.models import BudgetUnit, FilingEvent, Membership, ReservedShareFiling
+from marketplace.procurement import access, filings
+from marketplace.procurement.models import BudgetUnit, FilingEvent, ReservedShareFiling
 
 FOLDER = "procurement/filings/emails"
 
@@ -50,11 +50,7 @@ def filing_reminder_mails(*, today: datetime.date) -> list[Mail]:
                 kind = "late"
             else:
                 continue
-            managers = Membership.objects.filter(unit=unit, is_manager=True, user__is_active=True).exclude(
-                user__email=""
-            )
-            for membership in managers.select_related("user").order_by("pk"):
-                user = membership.user
+            for user in access.people_to_tell(unit.pk, "manager"):
                 mails.append(
                     Mail(
                         key=f"filing:{unit.pk}:{year}:{kind}:user:{user.pk}",
@@ -80,16 +76,8 @@ def send_filing_reminders_task() -> int:
     return send_all_once(filing_reminder_mails(today=timezone.localdate()))
 
 
-def _managers(unit_id: int | None):
-    if unit_id is None:
-        return []
-    return [
-        membership.user
-        for membership in Membership.objects.filter(unit_id=unit_id, is_manager=True, user__is_active=True)
-        .exclude(user__email="")
-        .select_related("user")
-        .order_by("pk")
-    ]
+def _review_url() -> str:
+    return absolute_url(reverse("procurement:filing-review"))
 
 
 def filing_step_mails(*, event: FilingEvent) -> list[Mail]:
@@ -99,9 +87,10 @@ def filing_step_mails(*, event: FilingEvent) -> list[Mail]:
     filing = event.filing
     unit = filing.unit
     if event.action == FilingEvent.Action.SUBMITTED:
-        people, url = _managers(unit.parent_id), lambda: absolute_url(reverse("procurement:filing-review"))
+        people = access.people_to_tell(unit.parent_id, "manager")
+        url = _review_url
     else:
-        people, url = _managers(unit.pk), _filing_url(unit.pk, filing.year)
+        people, url = access.people_to_tell(unit.pk, "manager"), _filing_url(unit.pk, filing.year)
     return [
         Mail(
             key=f"filing-event:{event.pk}:user:{user.pk}",

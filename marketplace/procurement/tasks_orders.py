@@ -7,13 +7,12 @@ key in the e-mail ledger (``core.mail.send_once``), so a task run twice sends no
 from __future__ import annotations
 
 from celery import shared_task
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from core.mail import MAIL_TASK_OPTIONS, Mail, absolute_url, recipient_language, send_all_once
 from marketplace.fulfilment.models import BuyerType, Fulfilment
-from marketplace.procurement import approvals, ordering
-from marketplace.procurement.models import ApprovalStatus, Membership, UnitOrder
+from marketplace.procurement import access, approvals, ordering
+from marketplace.procurement.models import ApprovalStatus, UnitOrder
 
 FOLDER = "procurement/orders/emails"
 #: Decisions the buyer hears of, and the field that shows the decision happened.
@@ -26,12 +25,6 @@ def _order_url(unit_order: UnitOrder):
 
 def _people(queryset):
     return queryset.filter(is_active=True).exclude(email="").order_by("pk")
-
-
-def _unit_people(unit_id: int, role_field: str):
-    User = get_user_model()
-    user_ids = Membership.objects.filter(unit_id=unit_id, **{role_field: True}).values_list("user_id", flat=True)
-    return _people(User.objects.filter(pk__in=user_ids))
 
 
 def unit_order_mails(*, unit_order: UnitOrder, kind: str) -> list[Mail]:
@@ -51,7 +44,7 @@ def unit_order_mails(*, unit_order: UnitOrder, kind: str) -> list[Mail]:
                 context={**context, "url": url},
                 folder=FOLDER,
             )
-            for user in _unit_people(unit_order.unit_id, "is_approver")
+            for user in access.people_to_tell(unit_order.unit_id, "approver")
         ]
     if kind not in DECISIONS or unit_order.approval_status != kind:
         return []
@@ -81,7 +74,7 @@ def late_part_mails(*, fulfilment: Fulfilment) -> list[Mail]:
     recipients = [("cooperative", user) for user in _people(fulfilment.partner.users.all())]
     if unit_order is not None:
         context["unit"] = unit_order.unit
-        recipients += [("unit", user) for user in _unit_people(unit_order.unit_id, "is_buyer")]
+        recipients += [("unit", user) for user in access.people_to_tell(unit_order.unit_id, "buyer")]
     recipients += [("staff", user) for user in platform_reviewers().order_by("pk")]
     urls = {
         "cooperative": lambda: absolute_url(reverse("fulfilment:detail", kwargs={"pk": fulfilment.pk})),
