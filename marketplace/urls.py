@@ -14,6 +14,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from core.converters import database_id_urls
 from marketplace import views
+from marketplace.payments.views import stripe_webhook
 from products.views import BrandDetailView, BrandIndexView, ProductSearchView
 
 # Regional brands (区域公用品牌): public pages of the shop, next to the catalogue.
@@ -26,6 +27,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("documents/", include(wagtaildocs_urls)),
+    # Stripe's webhook: one address whatever the language, no CSRF token (the signature is the check).
+    path("payments/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -45,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("cooperatives/", include("marketplace.cooperative_urls")),
     path("fulfilments/", include("marketplace.fulfilment.urls")),
     path("procurement/", include("marketplace.procurement.urls")),
+    path("payments/", include("marketplace.payments.urls")),
     path("labor/", include("labor.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include(wagtail_urls)),

@@ -10,6 +10,7 @@ import logging
 
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from oscar.apps.checkout import mixins
 
 from marketplace.checkout import services
@@ -69,7 +70,15 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
 
     def handle_successful_order(self, order):
         self.remember_placed_order(order)
-        return super().handle_successful_order(order)
+        response = super().handle_successful_order(order)
+        return self.payment_redirect(order) or response
+
+    @staticmethod
+    def payment_redirect(order):
+        """An order to be paid online goes on to its payment page instead of the thank-you page."""
+        if getattr(order, "online_payment", None) is not None and order.online_payment.is_open:
+            return HttpResponseRedirect(reverse("payments:pay", kwargs={"number": order.number}))
+        return None
 
     def send_order_placed_email(self, order):
         # The confirmation, with each cooperative's part, leaves through Celery after commit
@@ -84,4 +93,4 @@ class OrderPlacementMixin(mixins.OrderPlacementMixin):
         self.checkout_session.flush()
         self.remember_placed_order(order)
         self.request.session["checkout_order_id"] = order.pk
-        return HttpResponseRedirect(self.get_success_url())
+        return self.payment_redirect(order) or HttpResponseRedirect(self.get_success_url())

@@ -14,17 +14,15 @@ an order will be paid:
   preview and the thank-you page.
 
 ``policy_for(user, basket)`` is the one place that chooses: by buyer type
-(``fulfilment.selectors.buyer_type_of``) through ``POLICIES``. Today every buyer — budget unit,
-registered buyer, guest — has ``InvoiceAfterAcceptance``: bank transfer against invoice after
-the buyer accepts the goods (先货后款), nothing is paid at checkout. A new way to pay (a budget
-unit's invoice behind an approval, online payment) is a new ``PaymentPolicy`` subclass and its
-entry in ``POLICIES`` (or a rule in ``policy_for``), not a branch in the checkout.
+(``fulfilment.selectors.buyer_type_of``) through ``POLICIES``. A budget unit's buyer pays by
+invoice as the unit's payment mode says, behind its approval above the threshold. Registered
+buyers and guests pay online (``OnlinePayFirst``: Stripe, order first, then payment) when the
+Stripe settings are complete, and otherwise by bank transfer against invoice after they accept
+the goods (``InvoiceAfterAcceptance``). A new way to pay is a new ``PaymentPolicy`` subclass and
+a rule here, not a branch in the checkout.
 
-What a policy that takes money at checkout will also need is not here yet: Oscar's
-``handle_payment`` (payment sources and events are saved with the order, see
-``checkout.mixins``), and freezing the basket while the buyer pays elsewhere
-(``OrderPlacementMixin.freeze_basket`` does not freeze today: nothing happens between the
-freeze and the placement, which holds the basket row locked).
+Online payment does not use Oscar's ``handle_payment`` (which takes payment before the order
+exists): the order is placed awaiting payment and ``payments.services`` takes it from there.
 """
 
 from __future__ import annotations
@@ -69,6 +67,24 @@ class InvoiceAfterAcceptance(PaymentPolicy):
     fulfilment_status = FulfilmentStatus.TO_SHIP
     ship_before_payment = True
     buyer_text = _("Bank transfer against invoice after you accept the goods (先货后款).")
+
+
+class OnlinePayFirst(PaymentPolicy):
+    """Paid online at checkout with Stripe (card, Alipay, WeChat Pay), after the order is placed.
+
+    Every part waits for the payment, unseen by its cooperative; only the payment's webhook event
+    releases it (``payments.services``). Unpaid after ``STRIPE_UNPAID_TIMEOUT_MINUTES`` the order
+    is cancelled and its stock released.
+    """
+
+    code = "online"
+    label = _("Online payment")
+    order_status = settings.OSCAR_INITIAL_ORDER_STATUS
+    fulfilment_status = FulfilmentStatus.AWAITING_PAYMENT
+    ship_before_payment = False
+    buyer_text = _(
+        "Pay online now by card, Alipay or WeChat Pay; each cooperative ships once your payment is confirmed."
+    )
 
 
 class UnitDeliverFirst(PaymentPolicy):
@@ -122,6 +138,22 @@ POLICIES: dict[str, type[PaymentPolicy]] = {
 }
 
 
+def online_payment_available() -> bool:
+    """Whether buyers other than budget units pay online (all three Stripe settings are set)."""
+    from marketplace.payments import gateway
+
+    return gateway.is_configured()
+
+
+def policy_of_order(order) -> PaymentPolicy:
+    """The policy an order was placed under (the thank-you page, whatever the settings say now)."""
+    if getattr(order, "online_payment", None) is not None:
+        return OnlinePayFirst()
+    from marketplace.checkout.views import unit_purchase_of
+
+    return policy_for(order.user, order.basket, *unit_purchase_of(order))
+
+
 def policy_for(user, basket, purchase=None, total=None) -> PaymentPolicy:
     """The payment policy for ``user`` (a guest: anonymous or ``None``) checking out ``basket``.
 
@@ -131,6 +163,8 @@ def policy_for(user, basket, purchase=None, total=None) -> PaymentPolicy:
     order first waits for the unit's approval.
     """
     buyer_type = fulfilment_selectors.buyer_type_of(user)
+    if buyer_type != BuyerType.BUDGET_UNIT and online_payment_available():
+        return OnlinePayFirst()
     if buyer_type != BuyerType.BUDGET_UNIT or purchase is None:
         return POLICIES[buyer_type]()
     from marketplace.procurement.models import PaymentMode

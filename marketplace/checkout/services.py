@@ -16,7 +16,8 @@ OrderPlacementMixin.handle_order_placement``) and from the demo data alike:
    policy's initial status; it allocates stock line by line, and a line that cannot be had
    raises ``partners.models.InsufficientStock``;
 7. create one fulfilment per cooperative in the policy's initial status;
-8. mark the basket submitted.
+8. for an order paid online, open its payment (``payments.services.payment_open``);
+9. mark the basket submitted.
 
 Anything refused (``UnableToPlaceOrder``, of which ``InsufficientStock``) rolls everything
 back and leaves the basket as it was. Side effects after commit: the e-mails of
@@ -165,6 +166,10 @@ def order_place(
             status=policy.fulfilment_status,
             ship_within_days=unit_purchase.ship_within_days if unit_purchase else None,
         )
+        if policy.code == payment.OnlinePayFirst.code:
+            from marketplace.payments.services import payment_open
+
+            payment_open(order=order)
         if unit_purchase is not None:
             unit_order_record(
                 order=order, fulfilments=fulfilments, purchase=unit_purchase, user=user, total=order_total.incl_tax

@@ -117,12 +117,13 @@ class PaymentDetailsView(views.PaymentDetailsView):
             order = self.placed_order_for(request, request.POST.get("basket_token", ""))
             if order is not None:
                 request.session["checkout_order_id"] = order.pk
-                return redirect("checkout:thank-you")
+                return self.payment_redirect(order) or redirect("checkout:thank-you")
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["payment_policy"] = payment.policy_for(self.request.user, self.request.basket)
+        ctx["online_payment_available"] = payment.online_payment_available()
         ctx.update(unit_purchase_context(self.request.user, self.checkout_session, ctx, self.request.basket))
         return ctx
 
@@ -157,7 +158,8 @@ class ThankYouView(views.ThankYouView):
         ctx = super().get_context_data(**kwargs)
         order = ctx.get("order")
         if order is not None:
-            ctx["payment_policy"] = payment.policy_for(order.user, order.basket, *unit_purchase_of(order))
+            ctx["payment_policy"] = payment.policy_of_order(order)
+            ctx["online_payment"] = getattr(order, "online_payment", None)
         return ctx
 
 

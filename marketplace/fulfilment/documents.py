@@ -86,9 +86,10 @@ def _summary(statement) -> list[tuple[str, object]]:
         (pgettext("settlement statement", "Accepted total"), figures.accepted_total),
         (pgettext("settlement statement", "Returns"), figures.returns_count),
         (pgettext("settlement statement", "Returned amount"), figures.returns_total),
+        (pgettext("settlement statement", "Refunded to buyers online"), figures.refunds_total),
         (pgettext("settlement statement", "Amount due"), figures.amount_due),
         (
-            pgettext("settlement statement", "Of which advanced by the platform (consumers' orders)"),
+            pgettext("settlement statement", "Of which advanced by the platform (orders paid by invoice)"),
             figures.advanced_total,
         ),
         (_awaiting_heading(), figures.awaiting_total),

@@ -4,7 +4,8 @@ Oscar places one order for the whole basket; each cooperative in it gets one
 ``Fulfilment`` with its own status, shipping and acceptance. Lines stay Oscar's order
 lines (``Line.partner`` says whose they are). Settlement statements sum accepted
 fulfilments (and subtract returns) per cooperative and calendar month; a budget unit's part
-counts in the month its payment is fully received (``fulfilment.selectors.settlement_entries``).
+counts in the month its payment is fully received, a part paid online when accepted, and an online
+refund after that deducts in the month it is made (``fulfilment.selectors.settlement_entries``).
 """
 
 from decimal import Decimal
@@ -297,10 +298,15 @@ class SettlementStatement(models.Model):
     )
     payment_reference = models.CharField(_("payment reference"), max_length=64, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
-    #: Consumers' accepted parts in ``goods_total + shipping_total``: the platform advances them
-    #: (they pay by invoice; online payment comes later).
+    #: Consumers' accepted parts paid by invoice in ``goods_total + shipping_total``: the platform
+    #: advances them (parts paid online are money received, not advanced).
     advanced_total = models.DecimalField(
         _("advanced by the platform"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    #: Online refunds of parts that had counted (``payments.Refund``): deducted in the month refunded.
+    refunds_count = models.PositiveIntegerField(_("refunds"), default=0)
+    refunds_total = models.DecimalField(
+        _("refunded to buyers"), max_digits=14, decimal_places=2, default=Decimal("0.00")
     )
     #: Budget units' parts accepted by the month's end but not fully paid by then: shown, not included.
     awaiting_count = models.PositiveIntegerField(_("accepted, awaiting the buyer's payment"), default=0)
@@ -319,13 +325,15 @@ class SettlementStatement(models.Model):
 
 
 class StatementLine(models.Model):
-    """One accepted fulfilment (positive) or one return of an accepted fulfilment (negative); or a
-    budget unit's part accepted and not yet paid for (``AWAITING``: listed, not in the amount due)."""
+    """One accepted fulfilment (positive), one return of an accepted fulfilment or the month's online
+    refunds of one (negative); or a budget unit's part accepted and not yet paid for (``AWAITING``:
+    listed, not in the amount due)."""
 
     class Kind(models.TextChoices):
         SALE = "sale", _("Accepted")
         RETURN = "return", _("Returned")
         AWAITING = "awaiting", _("Accepted, awaiting the buyer's payment")
+        REFUND = "refund", _("Refunded to the buyer")
 
     statement = models.ForeignKey(SettlementStatement, on_delete=models.CASCADE, related_name="lines")
     fulfilment = models.ForeignKey(Fulfilment, on_delete=models.PROTECT, related_name="statement_lines")

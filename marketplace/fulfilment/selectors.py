@@ -7,7 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Max, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import BooleanField, DecimalField, ExpressionWrapper, F, Max, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -95,9 +95,12 @@ def ship_by_date(
     return timezone.localtime(placed).date() + datetime.timedelta(days=days or method.ship_within_days)
 
 
-#: A part waiting for the budget unit's approval is not the cooperative's business yet: it neither
-#: sees nor ships it (platform staff do see it).
-VISIBLE_TO_COOPERATIVE = frozenset(set(FulfilmentStatus) - {FulfilmentStatus.AWAITING_APPROVAL})
+#: A part waiting for the budget unit's approval or for payment (online, or a unit paying first) is
+#: not the cooperative's business yet: it neither sees nor ships it (platform staff do see it); it is
+#: told of the order when the part is released (``services.fulfilment_release``).
+VISIBLE_TO_COOPERATIVE = frozenset(
+    set(FulfilmentStatus) - {FulfilmentStatus.AWAITING_APPROVAL, FulfilmentStatus.AWAITING_PAYMENT}
+)
 
 
 def cooperative_scope(queryset: QuerySet[Fulfilment], user) -> QuerySet[Fulfilment]:
@@ -235,10 +238,18 @@ def _unit_parts_paid(queryset: QuerySet[Fulfilment], end: datetime.datetime | No
     )
 
 
-def settlement_entries(
-    *, partner, period: datetime.date
-) -> tuple[list[Fulfilment], list[Fulfilment], list[Fulfilment]]:
-    """What a cooperative's statement of one month holds: (sales, returns, awaiting).
+@dataclass
+class SettlementEntries:
+    """What a cooperative's statement of one month holds (``settlement_entries``)."""
+
+    sales: list  # Fulfilment, each with ``settled_at``
+    returns: list  # Fulfilment
+    awaiting: list  # Fulfilment, each with ``paid``
+    refunds: list  # Fulfilment, each with ``refunded`` (the month's online refunds of it) and ``refunded_at``
+
+
+def settlement_entries(*, partner, period: datetime.date) -> SettlementEntries:
+    """What a cooperative's statement of one month holds.
 
     Money follows the buyer's payment:
 
@@ -246,20 +257,28 @@ def settlement_entries(
       fully received (the last match of a receipt, ``procurement.payments``) — or the month it is
       accepted, if it was paid before (先款后货); until then it is **awaiting** the unit's payment:
       listed, not included;
-    - other buyers' parts (consumers pay by invoice; online payment comes later) count in the month
-      they are accepted: the platform advances them;
+    - a part paid online counts in the month it is accepted (it shipped only once paid); an online
+      refund of it (``payments.Refund``) deducts in the month of the refund — or of the acceptance,
+      if refunded before — so a refund after the part was settled is a deduction on the next
+      statement; its return deducts nothing itself (the refund does);
+    - other buyers' parts (paid by invoice after acceptance) count in the month they are accepted:
+      the platform advances them;
     - a return deducts in the month of the return, once the part has counted (a budget unit's part
       returned before it was paid for in full deducts nothing: it never counted).
-
-    Each sale carries ``settled_at`` (the moment it counts); each awaiting part ``paid`` (so far).
     """
+    from marketplace.payments.models import Refund, RefundStatus
+
     start, end = month_bounds(period)
     base = Fulfilment.objects.filter(partner=partner).select_related("order").order_by("accepted_at", "pk")
     others = base.exclude(buyer_type=BuyerType.BUDGET_UNIT)
-    sales = list(others.filter(accepted_at__gte=start, accepted_at__lt=end))
+    sales = list(others.filter(accepted_at__gte=start, accepted_at__lt=end).annotate(paid_online=_paid_online()))
     for fulfilment in sales:
         fulfilment.settled_at = fulfilment.accepted_at
-    returns = list(others.filter(accepted_at__isnull=False, returned_at__gte=start, returned_at__lt=end))
+    returns = list(
+        others.filter(accepted_at__isnull=False, returned_at__gte=start, returned_at__lt=end).filter(
+            order__online_payment__isnull=True
+        )
+    )
 
     paid_in_full = (
         _unit_parts_paid(base.filter(accepted_at__isnull=False))
@@ -278,9 +297,31 @@ def settlement_entries(
         .exclude(returned_at__lt=end)
         .filter(paid__lt=F("goods_total") + F("shipping_cost"))
     )
+    refunded: dict[int, list] = {}
+    for refund in (
+        Refund.objects.filter(
+            fulfilment__partner=partner, status=RefundStatus.SUCCEEDED, fulfilment__accepted_at__isnull=False
+        )
+        .annotate(counted_at=Greatest("succeeded_at", "fulfilment__accepted_at"))
+        .filter(counted_at__gte=start, counted_at__lt=end)
+        .order_by("counted_at", "pk")
+    ):
+        refunded.setdefault(refund.fulfilment_id, []).append(refund)
+    refunds = list(base.filter(pk__in=refunded))
+    for fulfilment in refunds:
+        rows = refunded[fulfilment.pk]
+        fulfilment.refunded = sum((r.amount for r in rows), Decimal("0.00"))
+        fulfilment.refunded_at = rows[-1].counted_at
     sales.sort(key=lambda f: (f.settled_at, f.pk))
     returns.sort(key=lambda f: (f.returned_at, f.pk))
-    return sales, returns, awaiting
+    refunds.sort(key=lambda f: (f.refunded_at, f.pk))
+    return SettlementEntries(sales, returns, awaiting, refunds)
+
+
+def _paid_online() -> ExpressionWrapper:
+    from marketplace.payments.models import PaymentStatus
+
+    return ExpressionWrapper(Q(order__online_payment__status=PaymentStatus.SUCCEEDED), output_field=BooleanField())
 
 
 def statements_for_user(user) -> QuerySet[SettlementStatement]:
@@ -308,6 +349,9 @@ class StatementFigures:
     #: budget units' parts accepted and not yet paid for: shown apart, not in ``amount_due``
     awaiting_count: int = 0
     awaiting_total: Decimal = Decimal("0.00")
+    #: online refunds to buyers of parts that had counted: deducted
+    refunds_count: int = 0
+    refunds_total: Decimal = Decimal("0.00")
 
 
 def statement_figures(statement: SettlementStatement) -> StatementFigures:
@@ -322,6 +366,8 @@ def statement_figures(statement: SettlementStatement) -> StatementFigures:
         advanced_total=statement.advanced_total,
         awaiting_count=statement.awaiting_count,
         awaiting_total=statement.awaiting_total,
+        refunds_count=statement.refunds_count,
+        refunds_total=statement.refunds_total,
     )
 
 
@@ -352,10 +398,11 @@ def statement_awaiting_lines(statement: SettlementStatement) -> QuerySet[Stateme
 
 
 def partners_with_sales(period: datetime.date) -> QuerySet:
-    """Cooperatives with parts accepted, returned or paid for by a budget unit in the month."""
+    """Cooperatives with parts accepted, returned, paid for by a budget unit or refunded online in the month."""
     start, end = month_bounds(period)
     return Partner.objects.filter(
         Q(fulfilments__accepted_at__gte=start, fulfilments__accepted_at__lt=end)
+        | Q(fulfilments__refunds__succeeded_at__gte=start, fulfilments__refunds__succeeded_at__lt=end)
         | Q(fulfilments__returned_at__gte=start, fulfilments__returned_at__lt=end)
         | Q(
             fulfilments__receipt_allocations__created__gte=start,

@@ -36,6 +36,7 @@ from marketplace.fulfilment.models import (
     StatementStatus,
 )
 from marketplace.fulfilment.stock import lock_stock_records
+from marketplace.payments import refunds as online_payments
 from marketplace.procurement import counting, payments
 from partners.access import may_act_for
 
@@ -356,7 +357,9 @@ def _with_money_released(fulfilment: Fulfilment, note: str) -> str:
     return f"{note[: 199 - len(told)]} {told}".strip()
 
 
-def fulfilment_cancel(*, fulfilment: Fulfilment, user, reason: str = "", by_system: bool = False) -> Fulfilment:
+def fulfilment_cancel(
+    *, fulfilment: Fulfilment, user, reason: str = "", by_system: bool = False, payment_hook: bool = True
+) -> Fulfilment:
     """Cancel a fulfilment before it ships (取消): the buyer of the order or platform staff.
 
     ``by_system``: the caller has already decided who may cancel (``procurement.approvals``: the
@@ -365,9 +368,13 @@ def fulfilment_cancel(*, fulfilment: Fulfilment, user, reason: str = "", by_syst
 
     Side effects: its allocated stock is released (once: only a not-yet-shipped fulfilment
     can be cancelled, under a row lock); a budget unit's money matched to it goes back to the
-    unit's unmatched receipts; event, order status, e-mails to both sides.
+    unit's unmatched receipts; a part paid online is refunded, and an order paid online with
+    nothing left to pay has its payment closed (``payments.refunds.part_cancelled``; not when
+    ``payment_hook`` is False: ``payments.services``, which cancels parts itself, settles the money);
+    event, order status, e-mails to both sides.
     """
     with transaction.atomic():
+        online = online_payments.payment_lock_for_order(fulfilment.order_id) if payment_hook else None
         fulfilment = _locked(fulfilment)
         if not by_system and not is_platform_staff(user):
             _require_buyer(user, fulfilment)
@@ -382,6 +389,8 @@ def fulfilment_cancel(*, fulfilment: Fulfilment, user, reason: str = "", by_syst
         fulfilment.reason = (reason or "").strip()[:200]
         fulfilment.save()
         _record(fulfilment, Action.CANCELLED, user, _with_money_released(fulfilment, fulfilment.reason))
+        if online is not None:
+            online_payments.part_cancelled(payment=online, fulfilment=fulfilment, user=user, reason=fulfilment.reason)
         order_status_sync(order_id=fulfilment.order_id)
         if was_visible or not by_system:
             _enqueue_email(fulfilment.pk, "cancelled" if was_visible else "withdrawn")
@@ -394,10 +403,12 @@ def fulfilment_return(*, fulfilment: Fulfilment, user, reason: str) -> Fulfilmen
     Side effects: the goods are back in stock (once: a returned fulfilment cannot be returned
     again), an accepted fulfilment's amount is deducted in the month's settlement, event, order
     status, e-mails to both sides. A budget unit's payment for it stays recorded against it: the
-    settlement deducts it from the cooperative, and staff refund the unit.
+    settlement deducts it from the cooperative, and staff refund the unit. A part paid online is
+    refunded (``payments.refunds.part_returned``); the refund, not the return, is then deducted.
     """
     reason = (reason or "").strip()
     with transaction.atomic():
+        online = online_payments.payment_lock_for_order(fulfilment.order_id)
         fulfilment = _locked(fulfilment)
         _require_staff(user)
         target = _require_state(fulfilment, Step.RETURN, _("A fulfilment that is “%(status)s” cannot be returned."))
@@ -410,6 +421,8 @@ def fulfilment_return(*, fulfilment: Fulfilment, user, reason: str) -> Fulfilmen
         fulfilment.reason = reason[:200]
         fulfilment.save()
         _record(fulfilment, Action.RETURNED, user, fulfilment.reason)
+        if online is not None:
+            online_payments.part_returned(payment=online, fulfilment=fulfilment, user=user, reason=fulfilment.reason)
         order_status_sync(order_id=fulfilment.order_id)
         _enqueue_email(fulfilment.pk, "returned")
     return fulfilment
@@ -475,8 +488,10 @@ def statement_generate(*, statement_id: int) -> SettlementStatement | None:
 
     Money follows the buyer's payment (``selectors.settlement_entries``): a budget unit's part counts
     in the month the unit's payment for it is fully received; its parts accepted and not yet paid are
-    listed apart (``StatementLine.Kind.AWAITING``, ``awaiting_total``) and not included; other buyers'
-    parts count when accepted, advanced by the platform (``advanced_total``).
+    listed apart (``StatementLine.Kind.AWAITING``, ``awaiting_total``) and not included; parts paid
+    online count when accepted, and their online refunds deduct (``StatementLine.Kind.REFUND``);
+    parts paid by invoice after acceptance count when accepted, advanced by the platform
+    (``advanced_total``).
 
     Idempotent: lines are rebuilt from the fulfilments each time; a paid statement is left alone.
     """
@@ -491,7 +506,8 @@ def statement_generate(*, statement_id: int) -> SettlementStatement | None:
         )
         if statement is None or statement.status == StatementStatus.PAID:
             return statement
-        sales, returns, awaiting = selectors.settlement_entries(partner=statement.partner, period=statement.period)
+        entries = selectors.settlement_entries(partner=statement.partner, period=statement.period)
+        sales, returns, awaiting, refunded = entries.sales, entries.returns, entries.awaiting, entries.refunds
         statement.lines.all().delete()
         lines = (
             [
@@ -530,6 +546,18 @@ def statement_generate(*, statement_id: int) -> SettlementStatement | None:
                 )
                 for fulfilment in awaiting
             ]
+            + [
+                StatementLine(
+                    statement=statement,
+                    fulfilment=fulfilment,
+                    kind=StatementLine.Kind.REFUND,
+                    day=timezone.localtime(fulfilment.refunded_at).date(),
+                    goods=-fulfilment.refunded,
+                    shipping=Decimal("0.00"),
+                    amount=-fulfilment.refunded,
+                )
+                for fulfilment in refunded
+            ]
         )
         StatementLine.objects.bulk_create(lines)
         zero = Decimal("0.00")
@@ -538,8 +566,15 @@ def statement_generate(*, statement_id: int) -> SettlementStatement | None:
         statement.shipping_total = sum((f.shipping_cost for f in sales), zero)
         statement.returns_count = len(returns)
         statement.returns_total = sum((f.total for f in returns), zero)
-        statement.amount_due = statement.goods_total + statement.shipping_total - statement.returns_total
-        statement.advanced_total = sum((f.total for f in sales if f.buyer_type != BuyerType.BUDGET_UNIT), zero)
+        statement.refunds_count = len(refunded)
+        statement.refunds_total = sum((f.refunded for f in refunded), zero)
+        statement.amount_due = (
+            statement.goods_total + statement.shipping_total - statement.returns_total - statement.refunds_total
+        )
+        statement.advanced_total = sum(
+            (f.total for f in sales if f.buyer_type != BuyerType.BUDGET_UNIT and not getattr(f, "paid_online", False)),
+            zero,
+        )
         statement.awaiting_count = len(awaiting)
         statement.awaiting_total = sum((f.total for f in awaiting), zero)
         statement.generated_at = timezone.now()

@@ -105,6 +105,7 @@ LOCAL_APPS = [
     "marketplace.accounts",
     "marketplace.fulfilment",
     "marketplace.procurement",
+    "marketplace.payments",
     "cms",
     "labor",
     "marketplace.demo",
@@ -422,6 +423,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.procurement.tasks_orders.notify_late_parts_task",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Orders paid online and left unpaid past STRIPE_UNPAID_TIMEOUT_MINUTES: cancelled, stock released.
+    "payments-expire-unpaid-orders": {
+        "task": "marketplace.payments.tasks.expire_unpaid_orders_task",
+        "schedule": 5 * 60,
+    },
     # Job seekers' names and numbers, LABOR_APPLICATION_RETENTION_DAYS after their post closed.
     "labor-purge-expired-applications": {
         "task": "labor.tasks.purge_expired_applications_task",
@@ -479,6 +485,21 @@ PROCUREMENT_APPROVAL_HOURS = env.int("PROCUREMENT_APPROVAL_HOURS", default=72)
 # Managers of a unit that has not submitted its reserved-share filing are reminded this many days
 # before the deadline (and once after it, if still late).
 PROCUREMENT_FILING_REMINDER_DAYS = env.int("PROCUREMENT_FILING_REMINDER_DAYS", default=14)
+# --------------------------------------------------------------------------- online payment (Stripe)
+# Greater Bay Area buyers and guests pay online when all three are set (test-mode keys for a trial);
+# without them they pay by invoice after acceptance and the checkout tells staff why.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# Currency of the PaymentIntents (cny; hkd possible) and the methods the Payment Element offers.
+STRIPE_CURRENCY = env("STRIPE_CURRENCY", default="cny").lower()
+STRIPE_PAYMENT_METHODS = env.list("STRIPE_PAYMENT_METHODS", default=["card", "alipay", "wechat_pay"])
+# An order not paid this many minutes after it was placed is cancelled and its stock released.
+STRIPE_UNPAID_TIMEOUT_MINUTES = env.int("STRIPE_UNPAID_TIMEOUT_MINUTES", default=30)
+# Webhook signatures older than this many seconds are refused (replays).
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
+# Seconds the platform waits for Stripe's API before giving up on one call.
+STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
 OSCAR_INITIAL_ORDER_STATUS = "placed"
 # An order's status follows its fulfilments (fulfilment.services.order_status_sync); no manual
 # changes in Oscar's dashboard, which would bypass stock release and the cooperatives' e-mails.
