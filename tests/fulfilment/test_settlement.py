@@ -158,7 +158,7 @@ def test_statement_files_open_and_hold_the_orders_and_totals(month, django_captu
     for name in ("april", "never_accepted", "mango"):
         assert orders[name].number not in values
     assert "巴马瑶山香猪合作社" in values and "2026-03" in values
-    summary = [row[1] for row in rows[1:11]]  # cooperative … amount due
+    summary = [row[1] for row in rows[1:12]]  # cooperative … refunds online, amount due
     assert summary[0] == "巴马瑶山香猪合作社" and summary[-1] == pytest.approx(10.00)
     amounts = {row[1]: row[5] for row in rows if row[1] in {o.number for o in orders.values()}}
     assert amounts[orders["sale"].number] == pytest.approx(176.00)

@@ -68,7 +68,7 @@ def test_the_statement_page_shows_every_figure_to_the_cent(statement):
     html = browser.get(reverse("fulfilment:statements")).content.decode()
 
     row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", html, re.S).group(1)
-    assert cells(row)[:5] == ["2026-03", "田东芒果合作社", "3 · ¥442.05", "1 · ¥57.95", "¥384.10"]
+    assert cells(row)[:6] == ["2026-03", "田东芒果合作社", "3 · ¥442.05", "1 · ¥57.95", "0 · ¥0.00", "¥384.10"]
 
 
 def test_the_statement_page_in_english_and_traditional_shows_the_same_figures(statement):
@@ -79,7 +79,7 @@ def test_the_statement_page_in_english_and_traditional_shows_the_same_figures(st
             url = reverse("fulfilment:statements")
         html = browser.get(url).content.decode()
         row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", html, re.S).group(1)
-        assert cells(row)[2:5] == ["3 · ¥442.05", "1 · ¥57.95", "¥384.10"], language
+        assert cells(row)[2:6] == ["3 · ¥442.05", "1 · ¥57.95", "0 · ¥0.00", "¥384.10"], language
 
 
 def test_the_statement_xlsx_holds_exact_numbers_shown_in_yuan_under_chinese_headings(statement):
@@ -87,7 +87,7 @@ def test_the_statement_xlsx_holds_exact_numbers_shown_in_yuan_under_chinese_head
     rows = [list(row) for row in sheet.iter_rows()]
 
     # the summary: label, then the figure as a number formatted in yuan (counts as plain numbers)
-    summary = {row[0].value: row[1] for row in rows[1:11]}
+    summary = {row[0].value: row[1] for row in rows[1:12]}
     expected = {
         "合作社": "田东芒果合作社",
         "结算月份": "2026-03",

@@ -12,7 +12,9 @@ from tests.fulfilment.builders import order_status, stock
 from tests.payments import stripe_fake
 from tests.payments.helpers import deliver, fresh, online_order
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Transactional (the outbox publishes after commit); serialized_rollback keeps the data migrations' rows
+# for the tests that run after these in the same process.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_the_order_waits_for_payment_unseen_by_cooperatives(fake_stripe):
