@@ -166,6 +166,7 @@ class PaymentEvent(AuditEvent):
         DISPUTE = "dispute", _("Dispute")
         IGNORED = "ignored", _("Event ignored")
 
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     payment = models.ForeignKey(OnlinePayment, on_delete=models.CASCADE, related_name="events")
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, null=True, blank=True)
 

@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             name='PaymentEvent',
             fields=[
                 ('id', models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=20, verbose_name='action')),
+                ('action', models.CharField(choices=[('opened', 'Payment started'), ('processing', 'Processing'), ('attempt_failed', 'Attempt failed'), ('succeeded', 'Paid'), ('mismatch', 'Amount mismatch: flagged'), ('canceled', 'Cancelled unpaid'), ('expired', 'Not paid in time'), ('refund_requested', 'Refund requested'), ('refunded', 'Refunded'), ('refund_failed', 'Refund failed'), ('dispute', 'Dispute'), ('ignored', 'Event ignored')], max_length=20, verbose_name='action')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='at')),
                 ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='amount')),
