@@ -63,7 +63,7 @@ def buyer_state(payment: OnlinePayment) -> BuyerState:
         return BuyerState(
             "paid",
             True,
-            _("Payment received"),
+            _("Your payment has been received"),
             _("Thank you. Each cooperative now ships its own part; we will e-mail you as they do."),
         )
     if payment.status == PaymentStatus.CANCELED:

@@ -26,6 +26,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from oscar.templatetags.currency_filters import currency
+
 from core.access import is_platform_staff, refuse
 from marketplace.payments import gateway, selectors, services
 from marketplace.payments.forms import StaffRefundForm
@@ -191,7 +193,7 @@ class StaffOrderPaymentView(View):
                 messages.success(
                     request,
                     _("Refund of %(amount)s requested; it is sent to Stripe now and shows here when done.")
-                    % {"amount": total},
+                    % {"amount": currency(total, payment.order.currency)},
                 )
                 return redirect("payments:staff-order", pk=pk)
         return render(request, self.template_name, self.context(payment, form), status=400)

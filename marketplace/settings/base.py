@@ -558,12 +558,6 @@ LOGGING = {
     },
 }
 
-# --------------------------------------------------------------------------- Stripe
-# Read by the card / Alipay / WeChat Pay checkout for Greater Bay Area buyers.
-STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
-STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
-STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
-
 # --------------------------------------------------------------------------- labor cooperation
 # Job seekers' applications (劳务协作, 求职报名). The consent version names the text of the consent on the
 # application form: change it whenever that text changes.

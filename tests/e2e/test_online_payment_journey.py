@@ -206,7 +206,7 @@ def test_online_payment_journey(page, journey, browser, live_server, online_paym
     # Stripe's webhook: payment_intent.succeeded, signed. The buyer's page shows it by itself.
     assert _post_webhook(live_server.url, stripe_fake.succeeded(payment)) == 200
     expect(state).to_have_class(re.compile(r"\bpayment-state-paid\b"), timeout=15_000)
-    expect(state.locator("h2")).to_have_text(_zh("Payment received"))
+    expect(state.locator("h2")).to_have_text(_zh("Your payment has been received"))
     expect(state).to_contain_text(_money(order.total_incl_tax))
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.SUCCEEDED and payment.amount_received == order.total_incl_tax
