@@ -25,7 +25,6 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-
 from oscar.templatetags.currency_filters import currency
 
 from core.access import is_platform_staff, refuse
