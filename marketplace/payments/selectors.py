@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from oscar.core.loading import get_model
 
 from marketplace.payments import refunds
@@ -63,7 +64,8 @@ def buyer_state(payment: OnlinePayment) -> BuyerState:
         return BuyerState(
             "paid",
             True,
-            _("Payment received"),
+            # Not the bank-receipt record of procurement (到账记录), which shares the English words.
+            pgettext_lazy("online payment state", "Payment received"),
             _("Thank you. Each cooperative now ships its own part; we will e-mail you as they do."),
         )
     if payment.status == PaymentStatus.CANCELED:
