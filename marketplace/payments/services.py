@@ -461,6 +461,13 @@ def staff_refund(*, payment: OnlinePayment, user, token: str, amount=None, fulfi
         raise ValidationError(_("The form has expired: open the page again."))
     with transaction.atomic():
         payment = _locked(payment.pk)
+        if fulfilment is None:
+            # The whole-order form sent again (a double click): answered with the refunds it made.
+            again = list(
+                payment.refunds.filter(Q(key=f"staff-{token}") | Q(key__startswith=f"staff-{token}-")).order_by("pk")
+            )
+            if again:
+                return again
         if fulfilment is not None:
             if fulfilment.order_id != payment.order_id:
                 raise ValidationError(_("That part belongs to another order."))
