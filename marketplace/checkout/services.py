@@ -119,6 +119,7 @@ def order_place(
     surcharges=None,
     request=None,
     unit_purchase=None,
+    policy: payment.PaymentPolicy | None = None,
     **kwargs,
 ) -> tuple[object, bool]:
     """Place ``basket`` as order ``order_number`` with its fulfilments; (order, placed now?).
@@ -128,7 +129,8 @@ def order_place(
     ``billing_address`` are unsaved Oscar order addresses (or None); ``kwargs`` go to Oscar's
     ``OrderCreator.place_order``. A budget unit's buyer must give ``unit_purchase``
     (``procurement.ordering.UnitPurchase``: which of their units, the latest ship date); the order
-    then records the unit and counts its lines toward the unit's reserved share.
+    then records the unit and counts its lines toward the unit's reserved share. ``policy`` replaces
+    the payment policy the buyer would get (the demo data's past orders, paid by invoice).
     """
     with transaction.atomic():
         order = basket_lock(basket)
@@ -139,7 +141,7 @@ def order_place(
             unit_purchase = unit_purchase_check(user=user, purchase=unit_purchase)
         else:
             unit_purchase = None
-        policy = payment.policy_for(user, basket, unit_purchase, order_total.incl_tax)
+        policy = policy or payment.policy_for(user, basket, unit_purchase, order_total.incl_tax)
         shipments = fulfilment_selectors.shipment_plan(basket)
         basket_check_on_sale(basket, shipments)
         lock_stock_records(line.stockrecord_id for line in basket.all_lines())

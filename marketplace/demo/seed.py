@@ -676,6 +676,7 @@ class DemoSeeder:
         from oscar.apps.partner.strategy import Selector
         from oscar.core.loading import get_class
 
+        from marketplace.checkout.payment import InvoiceAfterAcceptance
         from marketplace.checkout.services import order_place
         from marketplace.procurement.ordering import UnitPurchase
         from marketplace.shipping.methods import PerCooperativeShipping
@@ -710,6 +711,8 @@ class DemoSeeder:
             billing_address=None,
             order_total=OrderTotalCalculator().calculate(basket, charge),
             unit_purchase=UnitPurchase(unit=self.units[unit_key], ship_within_days=15) if unit_key else None,
+            # Paid by invoice even when online payment is on: a past order, not one waiting for a payment.
+            policy=None if unit_key else InvoiceAfterAcceptance(),
         )
         return order
 
