@@ -104,8 +104,10 @@ def webhook_event(payload: bytes, signature: str | None) -> dict:
     if timestamp > time.time() + tolerance:
         raise SignatureError("Timestamp in the future", signature)
     event = json.loads(text)
-    if not isinstance(event, dict) or event.get("object") != "event" or not event.get("id") or not event.get("type"):
+    if not isinstance(event, dict) or event.get("object") != "event":
         raise ValueError("Not a Stripe event")
+    if not all(isinstance(event.get(name), str) and event[name] for name in ("id", "type")):
+        raise ValueError("An event without its id or type")
     if not isinstance((event.get("data") or {}).get("object"), dict):
         raise ValueError("An event without its object")
     return event
