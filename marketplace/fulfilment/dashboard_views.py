@@ -5,16 +5,17 @@ cannot run as formulas (a guest's e-mail address or a delivery name is typed by 
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Sum
+from django.db.models import Avg, F, Sum
 from django.utils.timezone import now
 from oscar.apps.dashboard import views as dashboard_views
-from oscar.core.loading import get_class
+from oscar.core.loading import get_class, get_model
 
 from core.access import is_platform_staff
 from core.spreadsheets import SafeUnicodeCSVWriter, safe_cell
 from marketplace.fulfilment.models import Fulfilment
 from marketplace.fulfilment.selectors import cooperative_scope
 
+Line = get_model("order", "Line")
 OscarOrderListView = get_class("dashboard.orders.views", "OrderListView")
 OscarReportsIndexView = get_class("dashboard.reports.views", "IndexView")
 ReportCSVFormatter = get_class("dashboard.reports.reports", "ReportCSVFormatter")
@@ -30,9 +31,20 @@ class IndexView(dashboard_views.IndexView):
         stats = super().get_stats()
         if is_platform_staff(self.request.user):
             return stats
+        # Only the parts given to the cooperative count: Oscar counts every order with one of its lines,
+        # orders still waiting for a unit's approval or for payment (and never paid) among them.
         own = cooperative_scope(Fulfilment.objects.all(), self.request.user)
         last_day = own.filter(created__gt=now() - timedelta(hours=24))
+        lines = Line.objects.filter(order__fulfilments__in=own, partner_id=F("order__fulfilments__partner_id"))
         zero = Decimal("0.00")
+        stats.update(
+            total_orders=own.values("order").distinct().count(),
+            total_orders_last_day=last_day.values("order").distinct().count(),
+            total_lines=lines.count(),
+            total_lines_last_day=lines.filter(order__fulfilments__in=last_day).count(),
+            total_customers=own.exclude(order__user=None).values("order__user").distinct().count(),
+            total_customers_last_day=last_day.exclude(order__user=None).values("order__user").distinct().count(),
+        )
         stats.update(
             total_revenue=own.aggregate(total=Sum("goods_total"))["total"] or zero,
             total_revenue_last_day=last_day.aggregate(total=Sum("goods_total"))["total"] or zero,

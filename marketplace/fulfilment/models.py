@@ -182,6 +182,9 @@ class Fulfilment(models.Model):
     comment = models.TextField(_("comment"), blank=True, max_length=1000)
     evaluated_at = models.DateTimeField(_("evaluated"), null=True, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
+    #: Whether the cooperative has been given this part (at placement, or when the unit's approval or
+    #: the payment released it). A part cancelled before that — rejected, never paid — stays unseen.
+    released = models.BooleanField(_("released to the cooperative"), default=True, db_index=True)
 
     class Meta:
         ordering = ("-created", "pk")

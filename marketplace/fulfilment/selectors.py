@@ -104,10 +104,11 @@ VISIBLE_TO_COOPERATIVE = frozenset(
 
 
 def cooperative_scope(queryset: QuerySet[Fulfilment], user) -> QuerySet[Fulfilment]:
-    """The fulfilments of ``queryset`` the user's cooperatives may see (platform staff: all)."""
+    """The fulfilments of ``queryset`` the user's cooperatives may see (platform staff: all): parts
+    released to them (``Fulfilment.released``) and not held again."""
     queryset = scope_to_cooperatives(queryset, user)
     if not is_platform_staff(user):
-        queryset = queryset.filter(status__in=VISIBLE_TO_COOPERATIVE)
+        queryset = queryset.filter(status__in=VISIBLE_TO_COOPERATIVE, released=True)
     return queryset
 
 

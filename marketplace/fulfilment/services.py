@@ -167,6 +167,7 @@ def fulfilments_create(
             shipping_cost=shipment.charge,
             cold_chain=shipment.cold_chain,
             ship_by=selectors.ship_by_date(shipment.method, now, days=ship_within_days),
+            released=status in selectors.VISIBLE_TO_COOPERATIVE,
         )
         _record(fulfilment, Action.CREATED, order.user)
         if status in selectors.VISIBLE_TO_COOPERATIVE:
@@ -196,6 +197,7 @@ def fulfilment_release(*, fulfilment: Fulfilment, step: str, user, ship_within_d
         fulfilment = _locked(fulfilment)
         target = _require_state(fulfilment, step, _("A fulfilment that is “%(status)s” cannot be released."))
         fulfilment.status = target
+        fulfilment.released = target in selectors.VISIBLE_TO_COOPERATIVE
         if target == Status.TO_SHIP and ship_within_days:
             fulfilment.ship_by = timezone.localdate() + datetime.timedelta(days=ship_within_days)
         fulfilment.save()
@@ -381,7 +383,7 @@ def fulfilment_cancel(
         target = _require_state(
             fulfilment, Step.CANCEL, _("A fulfilment that is “%(status)s” can no longer be cancelled.")
         )
-        was_visible = fulfilment.status in selectors.VISIBLE_TO_COOPERATIVE
+        was_visible = fulfilment.released and fulfilment.status in selectors.VISIBLE_TO_COOPERATIVE
         for record, quantity in _stock_records(fulfilment):
             record.cancel_allocation(quantity)
         fulfilment.status = target

@@ -19,6 +19,15 @@ class StaffRefundForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
     token = forms.CharField(widget=forms.HiddenInput, max_length=40)
 
+    def clean(self):
+        data = super().clean()
+        if data.get("part") == "all" and data.get("amount") is not None:
+            self.add_error(
+                "amount",
+                _("The whole order is refunded in full, part by part: leave the amount empty, or choose one part."),
+            )
+        return data
+
     def __init__(self, *args, parts=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["part"].choices = [("all", _("The whole order (every part's remainder)"))] + [

@@ -20,6 +20,8 @@ http_client_override: stripe.HTTPClient | None = None
 
 StripeError = stripe.StripeError
 SignatureError = stripe.SignatureVerificationError
+#: Errors worth trying again (network, rate limit, Stripe's own 5xx); any other refusal is final.
+RETRYABLE = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
 
 
 def is_configured() -> bool:
@@ -36,13 +38,16 @@ def from_minor(value: int | None) -> Decimal:
     return (Decimal(int(value or 0)) / 100).quantize(Decimal("0.01"))
 
 
-def _client() -> stripe.StripeClient:
+def _client(*, timeout: int | None = None, retries: int = 2) -> stripe.StripeClient:
+    """A client for one call. Background calls wait ``STRIPE_TIMEOUT_SECONDS`` and retry twice; a call
+    made while a page loads passes a shorter ``timeout`` and one retry, to answer before the web worker's
+    own timeout."""
     if http_client_override is not None:
         return stripe.StripeClient(settings.STRIPE_SECRET_KEY or "sk_test_offline", http_client=http_client_override)
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY,
-        http_client=stripe.RequestsClient(timeout=settings.STRIPE_TIMEOUT_SECONDS),
-        max_network_retries=2,
+        http_client=stripe.RequestsClient(timeout=timeout or settings.STRIPE_TIMEOUT_SECONDS),
+        max_network_retries=retries,
     )
 
 
@@ -62,7 +67,8 @@ def intent_create(*, amount: Decimal, currency: str, order_number: str, payment_
     }
     if "wechat_pay" in methods:
         params["payment_method_options"] = {"wechat_pay": {"client": "web"}}
-    intent = _client().v1.payment_intents.create(params=params, options={"idempotency_key": key})
+    client = _client(timeout=settings.STRIPE_PAGE_TIMEOUT_SECONDS, retries=1)
+    intent = client.v1.payment_intents.create(params=params, options={"idempotency_key": key})
     return _plain(intent)
 
 

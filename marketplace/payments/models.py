@@ -36,6 +36,9 @@ class OnlinePayment(models.Model):
     order = models.OneToOneField("order.Order", on_delete=models.PROTECT, related_name="online_payment")
     intent_id = models.CharField(_("PaymentIntent"), max_length=255, unique=True, null=True, blank=True)
     client_secret = models.CharField(max_length=255, blank=True, editable=False)
+    #: Stripe keeps the answer to an idempotency key for a day, a 5xx error too: after one, the next
+    #: attempt to create the PaymentIntent uses a new key (``services.intent_ensure``).
+    intent_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3)
     status = models.CharField(

@@ -52,8 +52,11 @@ def _refunded(payment: OnlinePayment, fulfilment: Fulfilment | None = None) -> D
 
 
 def payment_refundable(payment: OnlinePayment) -> Decimal:
-    """What can still be refunded: received, less refunds made or under way (ours or Stripe's count)."""
-    return max(payment.amount_received - max(_refunded(payment), payment.amount_refunded), ZERO)
+    """What can still be refunded: received, less the refunds made or under way — ours, and those made in
+    Stripe's dashboard, recorded from their events. (Not Stripe's running total ``amount_refunded``: it
+    keeps a refund that later failed, which could then never be made again; Stripe itself refuses a
+    refund beyond what the charge has left.)"""
+    return max(payment.amount_received - _refunded(payment), ZERO)
 
 
 def part_refundable(payment: OnlinePayment, fulfilment: Fulfilment) -> Decimal:

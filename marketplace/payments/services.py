@@ -20,14 +20,16 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
 
 from core.access import is_platform_staff
 from core.outbox import outbox_enqueue
 from marketplace.fulfilment import services as fulfilment_services
 from marketplace.fulfilment.models import Fulfilment, FulfilmentStatus, FulfilmentStep
+from marketplace.fulfilment.stock import lock_stock_records
 from marketplace.payments import gateway, refunds
 from marketplace.payments.models import (
     OnlinePayment,
@@ -40,6 +42,7 @@ from marketplace.payments.models import (
 )
 
 logger = logging.getLogger(__name__)
+Line = get_model("order", "Line")
 Action = PaymentEvent.Action
 ZERO = Decimal("0.00")
 
@@ -75,13 +78,20 @@ def intent_ensure(*, payment: OnlinePayment) -> OnlinePayment:
     a reload or a double click get the same intent). A payment no longer open gets none."""
     if payment.intent_id or not payment.is_open:
         return payment
-    intent = gateway.intent_create(
-        amount=payment.amount,
-        currency=payment.currency,
-        order_number=payment.order.number,
-        payment_id=payment.pk,
-        key=f"payment-{payment.pk}-intent",
-    )
+    suffix = f"-{payment.intent_attempts}" if payment.intent_attempts else ""
+    try:
+        intent = gateway.intent_create(
+            amount=payment.amount,
+            currency=payment.currency,
+            order_number=payment.order.number,
+            payment_id=payment.pk,
+            key=f"payment-{payment.pk}-intent{suffix}",
+        )
+    except gateway.stripe.APIError:
+        # Stripe would answer the same key with the same 5xx for a day: the next attempt uses another key
+        # (still one PaymentIntent: the first one stored wins, under the row lock below).
+        OnlinePayment.objects.filter(pk=payment.pk).update(intent_attempts=F("intent_attempts") + 1)
+        raise
     with transaction.atomic():
         payment = _locked(payment.pk)
         if not payment.intent_id:
@@ -103,16 +113,24 @@ def unpaid_orders_expire(*, now: datetime.datetime | None = None) -> int:
     """
     now = now or timezone.now()
     processing_grace = datetime.timedelta(days=1)
-    due = OnlinePayment.objects.filter(
-        Q(status=PaymentStatus.REQUIRES_PAYMENT, expires_at__lte=now)
-        | Q(status=PaymentStatus.PROCESSING, expires_at__lte=now - processing_grace),
-        flag="",
-    ).values_list("pk", flat=True)
+    unapplied = StripeEvent.objects.filter(payment=OuterRef("pk"), processed_at__isnull=True)
+    due = (
+        OnlinePayment.objects.filter(
+            Q(status=PaymentStatus.REQUIRES_PAYMENT, expires_at__lte=now)
+            | Q(status=PaymentStatus.PROCESSING, expires_at__lte=now - processing_grace),
+            flag="",
+        )
+        # an event of the payment not yet applied may be its success: it goes first
+        .exclude(Exists(unapplied))
+        .values_list("pk", flat=True)
+    )
     cancelled = 0
     for pk in list(due):
         with transaction.atomic():
             payment = _locked(pk)
             if not payment.is_open or payment.expires_at > now:
+                continue
+            if payment.stripe_events.filter(processed_at=None).exists():
                 continue
             if payment.status == PaymentStatus.PROCESSING and payment.expires_at > now - processing_grace:
                 continue
@@ -123,8 +141,15 @@ def unpaid_orders_expire(*, now: datetime.datetime | None = None) -> int:
     return cancelled
 
 
+def _lock_order_stock(payment: OnlinePayment) -> None:
+    """Lock every stock row of the order at once, in primary-key order, before its parts change stock
+    one by one: a checkout takes the same rows in that order, so neither can hold one the other waits for."""
+    lock_stock_records(Line.objects.filter(order_id=payment.order_id).values_list("stockrecord_id", flat=True))
+
+
 def _cancel_waiting_parts(payment: OnlinePayment, reason: str) -> list[Fulfilment]:
     """Cancel the order's parts still awaiting payment (stock released); the payment's own state is the caller's."""
+    _lock_order_stock(payment)
     parts = list(
         Fulfilment.objects.filter(order_id=payment.order_id, status=FulfilmentStatus.AWAITING_PAYMENT).order_by("pk")
     )
@@ -141,9 +166,14 @@ def event_receive(*, event: dict) -> bool:
     already stored (a retry or a replay of the same event changes nothing)."""
     from marketplace.payments.tasks import apply_stripe_event_task
 
+    obj = (event.get("data") or {}).get("object") or {}
+    intent_id = _intent_id_of(obj)
+    payment = OnlinePayment.objects.filter(intent_id=intent_id).first() if intent_id else None
     try:
         with transaction.atomic():
-            stored = StripeEvent.objects.create(event_id=event["id"][:255], type=event["type"][:64], payload=event)
+            stored = StripeEvent.objects.create(
+                event_id=event["id"][:255], type=event["type"][:64], payload=event, payment=payment
+            )
             outbox_enqueue(task=apply_stripe_event_task, args=(stored.pk,))
     except IntegrityError:
         return False
@@ -236,6 +266,7 @@ def _intent_succeeded(payment: OnlinePayment, obj: dict) -> str:
     payment.save()
     refunds.log(payment, Action.SUCCEEDED, amount=received, note=payment.method)
 
+    _lock_order_stock(payment)
     parts = list(Fulfilment.objects.filter(order_id=payment.order_id).select_related("partner").order_by("pk"))
     unfulfillable = []
     for part in parts:
@@ -255,16 +286,20 @@ def _intent_succeeded(payment: OnlinePayment, obj: dict) -> str:
     if not unfulfillable:
         _email(payment, "paid")
         return "paid"
-    everything = len(unfulfillable) == len(parts)
-    amount = received if everything else sum((part.total for part in unfulfillable), ZERO)
-    refunds.refund_open(
-        payment=payment,
-        amount=min(amount, refunds.payment_refundable(payment)),
-        key=f"payment-{payment.pk}-unfulfillable",
-        fulfilment=unfulfillable[0] if len(unfulfillable) == 1 else None,
-        reason=_("Paid after the order could no longer be fulfilled: refunded automatically."),
-        automatic=True,
-    )
+    reason = _("Paid after the order could no longer be fulfilled: refunded automatically.")
+    if len(unfulfillable) == len(parts):
+        # Nothing of the order goes ahead: one refund of all that was received.
+        owed = [(None, refunds.payment_refundable(payment), f"payment-{payment.pk}-unfulfillable")]
+    else:
+        # Some parts go ahead: each part that cannot is refunded as itself, so that a later refund of the
+        # others and each cooperative's statement count the right part.
+        owed = [
+            (part, refunds.part_refundable(payment, part), f"payment-{payment.pk}-unfulfillable-{part.pk}")
+            for part in unfulfillable
+        ]
+    for part, amount, key in owed:
+        if amount > 0:  # refunded already, e.g. in Stripe's dashboard before this event arrived
+            refunds.refund_open(payment=payment, amount=amount, key=key, fulfilment=part, reason=reason, automatic=True)
     _email(payment, "unfulfillable")
     return "paid, but could not be fulfilled: refunded"
 
@@ -398,6 +433,31 @@ HANDLERS = {
 }
 
 
+def stale_work_retry(*, now: datetime.datetime | None = None) -> dict:
+    """What the webhook and refunds left undone: events stored but not applied a few minutes after they
+    arrived (the task failed: a deadlock, a lost connection) are applied now; refunds recorded an hour ago
+    and never answered by Stripe are sent again (same idempotency key: never a second refund)."""
+    from marketplace.payments.tasks import send_refund_task
+
+    now = now or timezone.now()
+    applied = failed = 0
+    stale = StripeEvent.objects.filter(processed_at__isnull=True, received_at__lte=now - datetime.timedelta(minutes=3))
+    for pk in list(stale.order_by("pk").values_list("pk", flat=True)[:500]):
+        try:
+            event_apply(event_id=pk)
+            applied += 1
+        except Exception:  # one bad event must not stop the others; it is tried again next time
+            logger.exception("Stripe event %s still cannot be applied", pk)
+            failed += 1
+    resent = 0
+    for pk in Refund.objects.filter(
+        status=RefundStatus.PENDING, stripe_id__isnull=True, created__lte=now - datetime.timedelta(hours=1)
+    ).values_list("pk", flat=True):
+        outbox_enqueue(task=send_refund_task, args=(pk,))
+        resent += 1
+    return {"applied": applied, "failed": failed, "refunds_resent": resent}
+
+
 # --------------------------------------------------------------------------- calls to Stripe after commit
 def refund_send(*, refund_id: int) -> str:
     """Send one recorded refund to Stripe with its idempotency key; record Stripe's answer.
@@ -416,7 +476,9 @@ def refund_send(*, refund_id: int) -> str:
             key=refund.key,
             metadata={"refund_key": refund.key, "order_number": refund.payment.order.number},
         )
-    except (gateway.stripe.InvalidRequestError, gateway.stripe.CardError) as refused:
+    except gateway.StripeError as refused:
+        if isinstance(refused, gateway.RETRYABLE):
+            raise  # the task tries again with the same key
         with transaction.atomic():
             refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
             refunds.refund_status_apply(refund, RefundStatus.FAILED, error=str(refused.user_message or refused))
@@ -438,8 +500,12 @@ def intent_cancel_send(*, payment_id: int) -> str:
         return "nothing to cancel"
     try:
         gateway.intent_cancel(intent_id=payment.intent_id, key=f"payment-{payment.pk}-cancel")
-    except gateway.stripe.InvalidRequestError as refused:
-        logger.info("PaymentIntent %s of order %s not cancelled: %s", payment.intent_id, payment.order_id, refused)
+    except gateway.StripeError as refused:
+        if isinstance(refused, gateway.RETRYABLE):
+            raise
+        # Most often it succeeded meanwhile: its event is applied (and refunded) as it arrives. Staff see it.
+        logger.warning("PaymentIntent %s of order %s not cancelled: %s", payment.intent_id, payment.order_id, refused)
+        refunds.log(payment, Action.IGNORED, note=f"Stripe refused to cancel the PaymentIntent: {refused}"[:1000])
         return "not cancellable"
     return "cancelled"
 

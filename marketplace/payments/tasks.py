@@ -18,9 +18,16 @@ STRIPE_RETRY = {
 }
 
 
-@shared_task(name="marketplace.payments.tasks.apply_stripe_event_task")
+@shared_task(
+    name="marketplace.payments.tasks.apply_stripe_event_task",
+    autoretry_for=(Exception,),
+    retry_backoff=10,
+    retry_backoff_max=300,
+    max_retries=8,
+)
 def apply_stripe_event_task(event_id: int) -> str:
-    """Apply one stored webhook event (``services.event_apply``)."""
+    """Apply one stored webhook event (``services.event_apply``; applying twice changes nothing). Retried
+    on any error (a deadlock, a lost connection); what still fails is taken up by ``expire_unpaid_orders_task``."""
     return services.event_apply(event_id=event_id)
 
 
@@ -38,7 +45,9 @@ def cancel_intent_task(payment_id: int) -> str:
 
 @shared_task(name="marketplace.payments.tasks.expire_unpaid_orders_task")
 def expire_unpaid_orders_task() -> int:
-    """Cancel orders not paid in time (``services.unpaid_orders_expire``)."""
+    """Every few minutes: apply the webhook events and send the refunds left undone
+    (``services.stale_work_retry``), then cancel the orders not paid in time (``services.unpaid_orders_expire``)."""
+    services.stale_work_retry()
     return services.unpaid_orders_expire()
 
 

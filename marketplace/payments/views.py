@@ -34,8 +34,8 @@ from marketplace.payments.forms import StaffRefundForm
 logger = logging.getLogger(__name__)
 #: Stripe.js and the Payment Element's frames (Alipay, WeChat Pay, 3-D Secure) on the payment page only.
 STRIPE_CSP = {
-    "script-src": ["https://js.stripe.com"],
-    "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+    "script-src": ["https://js.stripe.com", "https://*.js.stripe.com"],
+    "frame-src": ["https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com"],
     "connect-src": ["https://api.stripe.com"],
     "img-src": ["https://*.stripe.com"],
 }
@@ -85,6 +85,10 @@ class ReturnView(View):
 
     def get(self, request, number):
         payment = selectors.payment_for_buyer(request, number)
+        if "payment_intent_client_secret" in request.GET:
+            # Stripe appends the client secret to the return address: out of the address bar, the
+            # history and the server's logs at once (nothing here needs it: the state is the database's).
+            return redirect(request.path)
         state = selectors.buyer_state(payment)
         return render(
             request,

@@ -498,8 +498,10 @@ STRIPE_PAYMENT_METHODS = env.list("STRIPE_PAYMENT_METHODS", default=["card", "al
 STRIPE_UNPAID_TIMEOUT_MINUTES = env.int("STRIPE_UNPAID_TIMEOUT_MINUTES", default=30)
 # Webhook signatures older than this many seconds are refused (replays).
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
-# Seconds the platform waits for Stripe's API before giving up on one call.
+# Seconds the platform waits for Stripe's API before giving up on one call: in background tasks, and
+# while the payment page loads (kept well under the web server's own request timeout).
 STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
+STRIPE_PAGE_TIMEOUT_SECONDS = env.int("STRIPE_PAGE_TIMEOUT_SECONDS", default=8)
 OSCAR_INITIAL_ORDER_STATUS = "placed"
 # An order's status follows its fulfilments (fulfilment.services.order_status_sync); no manual
 # changes in Oscar's dashboard, which would bypass stock release and the cooperatives' e-mails.

@@ -51,7 +51,10 @@ class FakeStripe(stripe.HTTPClient):
             if self.fail_with is not None:
                 code, error = self.fail_with
                 self.fail_with = None
-                return json.dumps({"error": error}), code, {}
+                body = json.dumps({"error": error})
+                if key and code >= 500:  # Stripe keeps a 5xx answer under its key too
+                    self.by_key[key] = (body, code, {})
+                return body, code, {}
             code, answer = self._answer(method, path, params)
             body = json.dumps(answer)
             if key:

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from marketplace.payments.services import unpaid_orders_expire
+from marketplace.payments.services import stale_work_retry, unpaid_orders_expire
 
 
 class Command(BaseCommand):
@@ -12,4 +12,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        retried = stale_work_retry()
+        self.stdout.write(
+            "Stripe events applied late: {applied} ({failed} still failing); "
+            "refunds sent again: {refunds_resent}".format(**retried)
+        )
         self.stdout.write(f"Unpaid orders cancelled: {unpaid_orders_expire()}")
