@@ -218,7 +218,7 @@ def test_a_cooperative_suspended_before_the_success_has_its_part_refunded(shop):
     assert part(order, shop["a"]).status == Status.CANCELLED
     assert part(order, shop["b"]).status == Status.TO_SHIP
     assert allocated(shop) == (0, 1)
-    assert refunds_of(payment) == [(f"payment-{payment.pk}-unfulfillable", pork.total, pork.pk, True)]
+    assert refunds_of(payment) == [(f"payment-{payment.pk}-unfulfillable-{pork.pk}", pork.total, pork.pk, True)]
     assert Refund.objects.get(payment=payment).status == RefundStatus.SUCCEEDED
     assert FulfilmentEvent.objects.filter(fulfilment=mango, action="paid").count() == 1
     assert not FulfilmentEvent.objects.filter(fulfilment=pork, action="paid").exists()
