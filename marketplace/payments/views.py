@@ -42,6 +42,8 @@ STRIPE_CSP = {
 #: Stripe.js's locale for each of our languages.
 STRIPE_LOCALES = {"zh-hans": "zh", "zh-hant": "zh-HK", "en": "en"}
 MAX_WEBHOOK_BYTES = 512 * 1024
+#: What Stripe says of the buyer's attempt when it sends them back (wording of the page only, never state).
+REDIRECT_STATUSES = {"succeeded", "processing", "failed", "requires_action"}
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -88,7 +90,9 @@ class ReturnView(View):
         if "payment_intent_client_secret" in request.GET:
             # Stripe appends the client secret to the return address: out of the address bar, the
             # history and the server's logs at once (nothing here needs it: the state is the database's).
-            return redirect(request.path)
+            outcome = request.GET.get("redirect_status", "")
+            clean = f"{request.path}?redirect_status={outcome}" if outcome in REDIRECT_STATUSES else request.path
+            return redirect(clean)
         state = selectors.buyer_state(payment)
         return render(
             request,

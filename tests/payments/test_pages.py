@@ -181,7 +181,7 @@ def test_the_buyers_browser_coming_back_changes_nothing(fake_stripe):
     )
 
     # The client secret Stripe appends leaves the address bar (and history, and logs) at once.
-    assert page.status_code == 302 and page["Location"] == pay_url(order, "/en") + "return/"
+    assert page.status_code == 302 and page["Location"] == pay_url(order, "/en") + "return/?redirect_status=succeeded"
     page = browser.get(page["Location"])
     assert page.status_code == 200 and "Waiting for the payment to be confirmed" in page.content.decode()
     payment = fresh(payment)
