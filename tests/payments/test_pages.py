@@ -219,3 +219,11 @@ def test_the_thank_you_page_of_an_unpaid_online_order_offers_to_pay(fake_stripe)
     assert page.status_code == 200
     html = page.content.decode()
     assert f'href="/en/payments/order/{order.number}/">Pay now</a>' in html
+
+
+def test_the_buyers_order_page_offers_to_pay_while_the_order_waits(unpaid, fake_stripe):
+    order = unpaid["order"]
+    browser = signed_in(unpaid["user"])
+    page = browser.get(f"/en/shop/accounts/orders/{order.number}/").content.decode()
+    assert f"/en/payments/order/{order.number}/" in page and "Pay now" in page
+    assert "bank transfer against invoice" not in page
