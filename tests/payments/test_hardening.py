@@ -191,3 +191,13 @@ def test_a_cooperative_never_sees_an_order_that_was_never_paid(unpaid, after_com
     dashboard = browser.get("/shop/dashboard/")
     assert dashboard.status_code == 200
     assert dashboard.context["total_orders"] == 0 and dashboard.context["total_revenue"] == 0
+
+
+# --------------------------------------------------------------------------- the webhook answers fast
+def test_the_webhook_stores_and_answers_within_a_query_budget(unpaid, django_assert_max_num_queries):
+    """Stripe waits for the answer: the webhook only verifies, stores and queues (the task applies)."""
+    payload = stripe_fake.succeeded(unpaid["payment"])
+    with django_assert_max_num_queries(6):
+        answer = stripe_fake.post_webhook(Client(), payload)
+    assert answer.status_code == 200
+    assert StripeEvent.objects.get(event_id=payload["id"]).processed_at is None  # applied after the commit
