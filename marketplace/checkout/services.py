@@ -142,6 +142,16 @@ def order_place(
         else:
             unit_purchase = None
         policy = policy or payment.policy_for(user, basket, unit_purchase, order_total.incl_tax)
+        if policy.code == payment.OnlinePayFirst.code:
+            from marketplace.payments.selectors import PLACED_ORDERS_SESSION_KEY
+            from marketplace.payments.services import unpaid_orders_limit_check
+
+            session = getattr(request, "session", None) or {}
+            unpaid_orders_limit_check(
+                user=user,
+                guest_email=kwargs.get("guest_email") or "",
+                session_orders=session.get(PLACED_ORDERS_SESSION_KEY, []),
+            )
         shipments = fulfilment_selectors.shipment_plan(basket)
         basket_check_on_sale(basket, shipments)
         lock_stock_records(line.stockrecord_id for line in basket.all_lines())

@@ -73,6 +73,32 @@ def payment_open(*, order) -> OnlinePayment:
     return payment
 
 
+def unpaid_orders_limit_check(*, user=None, guest_email: str = "", session_orders=()) -> None:
+    """Refuse (``UnableToPlaceOrder``) another order to be paid online while the buyer already has
+    ``STRIPE_MAX_UNPAID_ORDERS`` waiting for payment: each holds its stock until paid or expired, and
+    nobody should be able to hold a cooperative's whole stock with orders they never pay. Counted by
+    account, by a guest's e-mail address and by the browser session's own orders."""
+    from oscar.apps.order.exceptions import UnableToPlaceOrder
+
+    waiting = OnlinePayment.objects.filter(
+        status__in=(PaymentStatus.REQUIRES_PAYMENT, PaymentStatus.PROCESSING), flag=""
+    )
+    mine = Q(order_id__in=list(session_orders)[-20:])
+    if user is not None and user.is_authenticated:
+        mine |= Q(order__user=user)
+    elif guest_email:
+        mine |= Q(order__guest_email__iexact=guest_email)
+    count = waiting.filter(mine).count()
+    if count >= settings.STRIPE_MAX_UNPAID_ORDERS:
+        raise UnableToPlaceOrder(
+            _(
+                "You have %(count)s orders waiting for payment. Pay or cancel one of them (My orders) "
+                "before placing another."
+            )
+            % {"count": count}
+        )
+
+
 def intent_ensure(*, payment: OnlinePayment) -> OnlinePayment:
     """The payment with its PaymentIntent, created once (idempotency key of the payment: two tabs,
     a reload or a double click get the same intent). A payment no longer open gets none."""

@@ -496,6 +496,8 @@ STRIPE_CURRENCY = env("STRIPE_CURRENCY", default="cny").lower()
 STRIPE_PAYMENT_METHODS = env.list("STRIPE_PAYMENT_METHODS", default=["card", "alipay", "wechat_pay"])
 # An order not paid this many minutes after it was placed is cancelled and its stock released.
 STRIPE_UNPAID_TIMEOUT_MINUTES = env.int("STRIPE_UNPAID_TIMEOUT_MINUTES", default=30)
+# A buyer (account, guest e-mail or browser session) may have this many orders waiting for payment at once.
+STRIPE_MAX_UNPAID_ORDERS = env.int("STRIPE_MAX_UNPAID_ORDERS", default=3)
 # Webhook signatures older than this many seconds are refused (replays).
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
 # Seconds the platform waits for Stripe's API before giving up on one call: in background tasks, and

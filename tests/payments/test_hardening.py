@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 import stripe
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.fulfilment.models import Fulfilment, FulfilmentStatus
@@ -201,3 +202,36 @@ def test_the_webhook_stores_and_answers_within_a_query_budget(unpaid, django_ass
         answer = stripe_fake.post_webhook(Client(), payload)
     assert answer.status_code == 200
     assert StripeEvent.objects.get(event_id=payload["id"]).processed_at is None  # applied after the commit
+
+
+# --------------------------------------------------------------------------- holding stock with orders never paid
+def test_a_buyer_cannot_hold_stock_with_more_unpaid_orders_than_allowed(fake_stripe, settings, after_commit):
+    from tests.fulfilment.builders import two_cooperatives
+    from tests.fulfilment.helpers import buyer, checkout
+
+    settings.STRIPE_MAX_UNPAID_ORDERS = 2
+    world = two_cooperatives()
+    user = buyer(email="hoarder@example.hk")
+    browser = Client()
+    browser.force_login(user)
+    for _ in range(2):
+        response, _basket = checkout(browser, [(world["mango"], 1)])
+        assert "/payments/order/" in response["Location"]
+    response, _basket = checkout(browser, [(world["mango"], 1)])
+    assert response.status_code == 200  # the preview again, with the reason
+    from django.utils.translation import gettext
+
+    refusal = gettext(
+        "You have %(count)s orders waiting for payment. Pay or cancel one of them (My orders) before placing another."
+    ) % {"count": 2}
+    assert refusal in response.content.decode()
+    assert OnlinePayment.objects.filter(order__user=user).count() == 2
+    assert stock(world["mango"]) == (10, 2)
+
+    # paying one frees a place
+    first = services.intent_ensure(payment=OnlinePayment.objects.first())
+    with after_commit():
+        services.event_receive(event=stripe_fake.succeeded(first))
+        services.event_apply(event_id=StripeEvent.objects.latest("pk").pk)
+    response = browser.post(reverse("checkout:preview"), {"action": "place_order", "basket_token": str(_basket)})
+    assert response.status_code == 302 and "/payments/order/" in response["Location"]
