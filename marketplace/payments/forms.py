@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from oscar.templatetags.currency_filters import currency
 
 
 class StaffRefundForm(forms.Form):
@@ -30,6 +31,12 @@ class StaffRefundForm(forms.Form):
 
     def __init__(self, *args, parts=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Every part stays a choice, also one with nothing left: the same form sent twice (a double
+        # click) must still be valid, so that its one-time token answers with the refund already made.
         self.fields["part"].choices = [("all", _("The whole order (every part's remainder)"))] + [
-            (str(p.fulfilment.pk), f"{p.fulfilment.partner.name} — {p.refundable}") for p in parts if p.refundable > 0
+            (
+                str(p.fulfilment.pk),
+                f"{p.fulfilment.partner.name} — {currency(p.refundable, p.fulfilment.order.currency)}",
+            )
+            for p in parts
         ]
