@@ -379,8 +379,16 @@ def _refund_object(payment: OnlinePayment, obj: dict) -> bool:
         amount = gateway.from_minor(obj.get("amount"))
         if not stripe_id or amount <= 0:
             return False
+        # Tied to the order's one part still going ahead, if there is exactly one, so that its
+        # cooperative's statement deducts it; otherwise staff see it untied on the payment page.
+        live = list(
+            Fulfilment.objects.filter(order_id=payment.order_id)
+            .exclude(status__in=(FulfilmentStatus.CANCELLED, FulfilmentStatus.AWAITING_PAYMENT))
+            .values_list("pk", flat=True)[:2]
+        )
         refund = Refund.objects.create(
             payment=payment,
+            fulfilment_id=live[0] if len(live) == 1 else None,
             amount=amount,
             key=f"stripe-{stripe_id}"[:80],
             stripe_id=stripe_id,

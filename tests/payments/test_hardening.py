@@ -235,3 +235,21 @@ def test_a_buyer_cannot_hold_stock_with_more_unpaid_orders_than_allowed(fake_str
         services.event_apply(event_id=StripeEvent.objects.latest("pk").pk)
     response = browser.post(reverse("checkout:preview"), {"action": "place_order", "basket_token": str(_basket)})
     assert response.status_code == 302 and "/payments/order/" in response["Location"]
+
+
+def test_a_dashboard_refund_of_an_order_with_one_part_going_ahead_is_tied_to_it(fake_stripe, after_commit):
+    from tests.fulfilment.builders import place_order, two_cooperatives
+    from tests.fulfilment.helpers import buyer
+
+    world = two_cooperatives()
+    order = place_order(buyer(email="one-part@example.hk"), [(world["mango"], 1)])
+    payment = services.intent_ensure(payment=OnlinePayment.objects.get(order=order))
+    with after_commit():
+        services.event_receive(event=stripe_fake.succeeded(payment))
+        services.event_apply(event_id=StripeEvent.objects.latest("pk").pk)
+        services.event_receive(
+            event=stripe_fake.event("refund.created", stripe_fake.refund_object(payment, "re_dash_one", 500))
+        )
+        services.event_apply(event_id=StripeEvent.objects.latest("pk").pk)
+    refund = Refund.objects.get(stripe_id="re_dash_one")
+    assert refund.fulfilment_id == part(order, world["b"]).pk and refund.amount == Decimal("5.00")
