@@ -143,7 +143,7 @@ def order_place(
             unit_purchase = None
         policy = policy or payment.policy_for(user, basket, unit_purchase, order_total.incl_tax)
         if policy.code == payment.OnlinePayFirst.code:
-            from marketplace.payments.selectors import PLACED_ORDERS_SESSION_KEY
+            from marketplace.checkout.mixins import PLACED_ORDERS_SESSION_KEY
             from marketplace.payments.services import unpaid_orders_limit_check
 
             session = getattr(request, "session", None) or {}

@@ -20,7 +20,8 @@ TEMPLATE_OF = {"withdrawn": "cancelled"}
 FOLDER = "fulfilment/emails"
 
 
-def _buyer_url(order):
+def buyer_order_url(order):
+    """The buyer's page of ``order`` (a guest's by its verification hash), absolute, built in the mail's language."""
     if order.user_id:
         return lambda: absolute_url(reverse("customer:order", kwargs={"order_number": order.number}))
     return lambda: absolute_url(
@@ -67,7 +68,7 @@ def mails_for(*, fulfilment: Fulfilment, kind: str) -> list[Mail]:
                 to=order.email,
                 language=language,
                 template=f"buyer_{TEMPLATE_OF.get(kind, kind)}",
-                context={**context, "url": _buyer_url(order)},
+                context={**context, "url": buyer_order_url(order)},
                 folder=FOLDER,
             )
         )

@@ -6,19 +6,12 @@ from __future__ import annotations
 from django.urls import reverse
 
 from core.mail import Mail, absolute_url, recipient_language
+from marketplace.fulfilment.emails import buyer_order_url
 from marketplace.payments.models import OnlinePayment, Refund
 
 FOLDER = "payments/emails"
 BUYER_KINDS = {"paid", "expired", "unfulfillable", "refunded"}
 STAFF_KINDS = {"staff_mismatch", "staff_dispute", "refund_failed"}
-
-
-def _buyer_url(order):
-    if order.user_id:
-        return lambda: absolute_url(reverse("customer:order", kwargs={"order_number": order.number}))
-    return lambda: absolute_url(
-        reverse("customer:anon-order", kwargs={"order_number": order.number, "hash": order.verification_hash()})
-    )
 
 
 def _staff_url(payment):
@@ -45,7 +38,7 @@ def mails_for(*, payment: OnlinePayment, kind: str, ref=None) -> list[Mail]:
                 to=order.email,
                 language=language,
                 template=f"buyer_{kind}",
-                context={**context, "url": _buyer_url(order)},
+                context={**context, "url": buyer_order_url(order)},
                 folder=FOLDER,
             )
         )

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from marketplace.checkout.mixins import PLACED_ORDERS_SESSION_KEY
 from marketplace.payments import refunds
 from marketplace.payments.models import OnlinePayment, PaymentFlag, PaymentStatus, RefundStatus
 
 Order = get_model("order", "Order")
-PLACED_ORDERS_SESSION_KEY = "placed_orders"  # marketplace.checkout.mixins writes it
 
 
 def payment_for_buyer(request, number: str) -> OnlinePayment:

@@ -14,7 +14,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
 from oscar.core.loading import get_model
@@ -25,8 +24,7 @@ from marketplace.fulfilment.models import Fulfilment, FulfilmentStatus
 from marketplace.payments import gateway
 from marketplace.payments.models import OnlinePayment, PaymentStatus, Refund, RefundStatus
 from tests.e2e.conftest import RECORD_CSP_VIOLATIONS, VIEWPORTS, log_in
-from tests.factories import CooperativeFactory, UserFactory, home_page, make_product
-from tests.fulfilment.helpers import ensure_checkout_data
+from tests.e2e.shop_data import build_shop, money
 from tests.payments import stripe_fake
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -53,24 +51,8 @@ def _zh(text) -> str:
         return str(translation.gettext(text) if isinstance(text, str) else text)
 
 
-def _money(amount) -> str:
-    return f"{amount:,.2f}"
-
-
 def _build_data() -> dict:
-    home_page()
-    ensure_checkout_data()
-    dashboard = Permission.objects.get(codename="dashboard_access", content_type__app_label="partner")
-    products = {}
-    for title, name, code, email, price, _quantity, storage in PARTS:
-        cooperative = CooperativeFactory(name=name, code=code)
-        member = UserFactory(email=email, password=PASSWORD)
-        member.user_permissions.add(dashboard)
-        cooperative.users.add(member)
-        products[title] = make_product(title=title, cooperative=cooperative, price=price, storage_type=storage)
-    UserFactory(email=BUYER, password=PASSWORD)
-    UserFactory(email=STAFF, is_staff=True, password=PASSWORD)
-    return products
+    return build_shop(PARTS, buyer=BUYER, staff=STAFF, password=PASSWORD)
 
 
 @pytest.fixture
@@ -154,7 +136,7 @@ def test_online_payment_journey(page, journey, browser, live_server, online_paym
     assert page.url.endswith(reverse("payments:pay", kwargs={"number": order.number}))
 
     # The payment page: the amount, the three ways to pay, the button enabled once Stripe's form is ready.
-    expect(page.locator(".pay-amount")).to_contain_text(_money(order.total_incl_tax))
+    expect(page.locator(".pay-amount")).to_contain_text(money(order.total_incl_tax))
     expect(page.locator(".pay-methods")).to_have_text(_zh("Pay by card, Alipay or WeChat Pay."))
     methods = page.locator("#payment-element")
     for name in ("Card", "Alipay", "WeChat Pay"):
@@ -163,7 +145,7 @@ def test_online_payment_journey(page, journey, browser, live_server, online_paym
         assert _tap_height(page.locator(f"label:has(#{radio.get_attribute('id')})")) >= 44, name
     pay = page.locator("#pay-button")
     expect(pay).to_be_enabled()
-    expect(pay).to_contain_text(_money(order.total_incl_tax))
+    expect(pay).to_contain_text(money(order.total_incl_tax))
     assert _tap_height(pay) >= 44
     expect(page.locator(".payment-loading")).to_have_count(0)
     calls = json.loads(page.evaluate("sessionStorage.getItem('fakeStripe')"))
@@ -207,7 +189,7 @@ def test_online_payment_journey(page, journey, browser, live_server, online_paym
     assert _post_webhook(live_server.url, stripe_fake.succeeded(payment)) == 200
     expect(state).to_have_class(re.compile(r"\bpayment-state-paid\b"), timeout=15_000)
     expect(state.locator("h2")).to_have_text(_zh("Your payment has been received"))
-    expect(state).to_contain_text(_money(order.total_incl_tax))
+    expect(state).to_contain_text(money(order.total_incl_tax))
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.SUCCEEDED and payment.amount_received == order.total_incl_tax
     assert {f.status for f in Fulfilment.objects.filter(order=order)} == {FulfilmentStatus.TO_SHIP}
@@ -247,7 +229,7 @@ def test_online_payment_journey(page, journey, browser, live_server, online_paym
     refunds = page.locator("section[aria-labelledby=refunds-heading] tbody tr")
     expect(refunds).to_have_count(1)
     expect(refunds.first).to_contain_text(MANGO)
-    expect(refunds.first).to_contain_text(_money(REFUND))
+    expect(refunds.first).to_contain_text(money(REFUND))
     expect(refunds.first).to_contain_text(REFUND_REASON)
     expect(refunds.first).to_contain_text(_zh("Refunded"))
     expect(page.locator(".alert-success").first).to_be_visible()

@@ -1,7 +1,6 @@
 """A buyer orders from three cooperatives at once; each ships its own part, the buyer accepts, staff settle."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -9,8 +8,7 @@ from playwright.sync_api import expect
 
 from marketplace.fulfilment.models import Fulfilment, FulfilmentStatus, SettlementStatement, StatementStatus
 from tests.e2e.conftest import log_in
-from tests.factories import CooperativeFactory, UserFactory, home_page, make_product
-from tests.fulfilment.helpers import ensure_checkout_data
+from tests.e2e.shop_data import build_shop, money
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PASSWORD = "journey-pass-2026"
@@ -35,24 +33,8 @@ def _log_in(page, email: str, next_url: str) -> None:
     log_in(page, email, PASSWORD, next_url)
 
 
-def _money(amount) -> str:
-    return f"{amount:,.2f}"
-
-
 def _build_data() -> dict:
-    home_page()
-    ensure_checkout_data()
-    dashboard = Permission.objects.get(codename="dashboard_access", content_type__app_label="partner")
-    products = {}
-    for title, name, code, email, price, _quantity, storage in PARTS:
-        cooperative = CooperativeFactory(name=name, code=code)
-        member = UserFactory(email=email, password=PASSWORD)
-        member.user_permissions.add(dashboard)
-        cooperative.users.add(member)
-        products[title] = make_product(title=title, cooperative=cooperative, price=price, storage_type=storage)
-    UserFactory(email=BUYER, password=PASSWORD)
-    UserFactory(email=STAFF, is_staff=True, password=PASSWORD)
-    return products
+    return build_shop(PARTS, buyer=BUYER, staff=STAFF, password=PASSWORD)
 
 
 def test_order_from_three_cooperatives(page, journey):
@@ -188,6 +170,6 @@ def test_order_from_three_cooperatives(page, journey):
     assert SettlementStatement.objects.filter(status=StatementStatus.READY).count() == 3
     for name, fulfilment in fulfilments.items():
         row = table.locator("tr", has_text=name)
-        expect(row.locator("strong")).to_contain_text(_money(fulfilment.goods_total + fulfilment.shipping_cost))
+        expect(row.locator("strong")).to_contain_text(money(fulfilment.goods_total + fulfilment.shipping_cost))
         expect(row.locator("a[href$='/xlsx/']")).to_have_count(1)  # ready: the files can be downloaded
     journey.check("statements")
